@@ -1,0 +1,5 @@
+import sys
+
+from cstonews.cli import run
+
+sys.exit(run())

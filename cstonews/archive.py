@@ -1,0 +1,458 @@
+"""The archive: a folder of page files and its derived index (SQLite with FTS5).
+
+The folder is only ever read. The index lives in the cache directory and can be deleted
+at any time: it is rebuilt from the pages. Every command first brings it up to date;
+directory modification times tell which folders gained, lost or replaced files, so an
+unchanged archive costs one `stat` per folder. `refresh(full=True)` also compares the
+size and modification time of every file, which catches pages edited in place.
+
+Across pages, a teaser seen on many pages is one release, and a teaser whose text is the
+lead (or, for a headline-only teaser, the title) of an article is that article. Each page
+contributes *items* (its article and teasers), each with a grouping key; releases are
+rebuilt only for the keys a refresh touched.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import sqlite3
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from cstonews import parse
+from cstonews.errors import Ambiguous, CstonewsError, ExitCode, NotFound
+from cstonews.query import keyword_fts, to_fts
+from cstonews.release import Release
+from cstonews.text import fold_lookalikes
+
+# Bump when the schema or the parser's reading changes: the index is then rebuilt.
+SCHEMA_VERSION = "1"
+PAGE_SUFFIX = ".txt"
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT);
+CREATE TABLE IF NOT EXISTS dirs(path TEXT PRIMARY KEY, mtime_ns INTEGER);
+CREATE TABLE IF NOT EXISTS files(
+    id INTEGER PRIMARY KEY, path TEXT UNIQUE, dir TEXT, size INTEGER, mtime_ns INTEGER,
+    warnings TEXT);
+CREATE INDEX IF NOT EXISTS files_dir ON files(dir);
+CREATE TABLE IF NOT EXISTS items(
+    file_id INTEGER, ord INTEGER, kind TEXT, key TEXT, alias TEXT, has_date INTEGER,
+    data TEXT, PRIMARY KEY(file_id, ord));
+CREATE INDEX IF NOT EXISTS items_key ON items(key);
+CREATE INDEX IF NOT EXISTS items_alias ON items(alias);
+CREATE TABLE IF NOT EXISTS releases(
+    rowid INTEGER PRIMARY KEY, id TEXT UNIQUE, key TEXT UNIQUE, kind TEXT, lang TEXT,
+    date TEXT, data TEXT);
+CREATE INDEX IF NOT EXISTS releases_date ON releases(date);
+CREATE VIRTUAL TABLE IF NOT EXISTS fts USING fts5(
+    title, body, tokenize="unicode61 remove_diacritics 2");
+"""
+
+_KEY_DROP = re.compile(r"[\W_]+")
+
+
+def match_key(text: str) -> str:
+    """What two copies of one lead (or title) share: letters and digits, case folded."""
+    t = fold_lookalikes(text).casefold().rstrip(". …")
+    return _KEY_DROP.sub(" ", t).strip()[:240]
+
+
+@dataclass
+class Selection:
+    """Which releases a command asks for."""
+
+    since: date | None = None
+    until: date | None = None
+    keywords: list[str] = field(default_factory=list)
+    kind: str | None = None
+    lang: str | None = None
+    limit: int = 50  # 0 for all
+    reverse: bool = False
+
+
+@dataclass
+class Hit:
+    release: Release
+    snippet: str  # matched words between \x02 and \x03
+
+
+@dataclass
+class RefreshReport:
+    read: int = 0
+    removed: int = 0
+    warnings: list[tuple[str, str]] = field(default_factory=list)  # (file, warning)
+
+
+Progress = Callable[[int, int], None]
+
+
+def index_path(cache_dir: Path, root: Path) -> Path:
+    """One index per archive folder, named after the folder and its full path."""
+    real = str(root.resolve())
+    digest = hashlib.sha1(real.encode()).hexdigest()[:12]
+    name = re.sub(r"[^\w.-]+", "-", root.resolve().name or "root")[:40]
+    return cache_dir / "indexes" / f"{name}-{digest}.sqlite"
+
+
+class Archive:
+    def __init__(self, root: Path, db_file: Path | None) -> None:
+        """Open the index of `root` at `db_file` (None: a temporary in-memory index)."""
+        if not root.is_dir():
+            raise CstonewsError(f"archive folder not found: {root}", ExitCode.USAGE)
+        self.root = root
+        self.db_note: str | None = None
+        self.db = self._connect(db_file)
+
+    def _connect(self, db_file: Path | None) -> sqlite3.Connection:
+        if db_file is not None:
+            try:
+                db_file.parent.mkdir(parents=True, exist_ok=True)
+                db = sqlite3.connect(db_file, timeout=30, isolation_level=None)
+                db.execute("PRAGMA journal_mode=WAL")
+                return self._prepare(db)
+            except (OSError, sqlite3.Error) as e:
+                self.db_note = f"cannot write the index in {db_file.parent} ({e}); using a temporary one"
+        return self._prepare(sqlite3.connect(":memory:", isolation_level=None))
+
+    def _prepare(self, db: sqlite3.Connection) -> sqlite3.Connection:
+        db.execute("PRAGMA synchronous=NORMAL")
+        version = None
+        try:
+            row = db.execute("SELECT value FROM meta WHERE key='schema'").fetchone()
+            version = row[0] if row else None
+        except sqlite3.OperationalError:
+            pass
+        if version != SCHEMA_VERSION:
+            self._drop(db)
+        db.executescript(_SCHEMA)
+        db.execute("INSERT OR REPLACE INTO meta VALUES('schema', ?)", (SCHEMA_VERSION,))
+        db.execute("INSERT OR REPLACE INTO meta VALUES('root', ?)", (str(self.root.resolve()),))
+        return db
+
+    @staticmethod
+    def _drop(db: sqlite3.Connection) -> None:
+        for table in ("meta", "dirs", "files", "items", "releases", "fts"):
+            db.execute(f"DROP TABLE IF EXISTS {table}")
+
+    def close(self) -> None:
+        self.db.close()
+
+    # --- keeping the index up to date ----------------------------------------------------
+
+    def rebuild(self, progress: Progress | None = None) -> RefreshReport:
+        self.db.execute("BEGIN IMMEDIATE")
+        try:
+            for table in ("dirs", "files", "items", "releases", "fts"):
+                self.db.execute(f"DELETE FROM {table}")
+            self.db.execute("COMMIT")
+        except BaseException:
+            self.db.execute("ROLLBACK")
+            raise
+        return self.refresh(full=True, progress=progress)
+
+    def refresh(self, full: bool = False, progress: Progress | None = None) -> RefreshReport:
+        """Bring the index up to date with the folder; returns what was read."""
+        known_dirs = dict(self.db.execute("SELECT path, mtime_ns FROM dirs"))
+        if full or not known_dirs:
+            scan = self._scan_dirs(None)
+        else:
+            changed = []
+            for rel, mtime in known_dirs.items():
+                try:
+                    st = os.stat(self.root / rel)
+                except OSError:
+                    changed.append(rel)
+                    continue
+                if st.st_mtime_ns != mtime:
+                    changed.append(rel)
+            if not changed:
+                return RefreshReport()
+            scan = self._scan_dirs(changed)
+        return self._apply(scan, progress)
+
+    def _scan_dirs(self, only: list[str] | None) -> _Scan:
+        """List page files: of the whole tree (only=None) or of the folders in `only`.
+
+        A changed folder is listed again, and folders new under it are walked whole; a
+        folder that vanished fails its own `stat`, so it is in `only` too.
+        """
+        scan = _Scan(full=only is None)
+        known = set() if only is None else {r for (r,) in self.db.execute("SELECT path FROM dirs")}
+        todo = [""] if only is None else list(only)
+        while todo:
+            rel = todo.pop()
+            scan.listed_dirs.append(rel)
+            path = self.root / rel if rel else self.root
+            try:
+                st = os.stat(path)
+                entries = list(os.scandir(path))
+            except OSError:
+                continue  # gone or unreadable: its files drop out of the index
+            scan.dirs[rel] = st.st_mtime_ns
+            for e in entries:
+                child = f"{rel}/{e.name}" if rel else e.name
+                try:
+                    if e.is_dir(follow_symlinks=False):
+                        if child not in known:
+                            todo.append(child)
+                    elif e.name.endswith(PAGE_SUFFIX) and e.is_file():
+                        fst = e.stat()
+                        scan.files[child] = (fst.st_size, fst.st_mtime_ns)
+                except OSError:
+                    continue
+        return scan
+
+    def _apply(self, scan: _Scan, progress: Progress | None) -> RefreshReport:
+        report = RefreshReport()
+        db = self.db
+        listed = set(scan.listed_dirs)
+        old: dict[str, tuple[int, int, int]] = {}
+        for fid, path, d, size, mtime in db.execute("SELECT id, path, dir, size, mtime_ns FROM files"):
+            if scan.full or d in listed:
+                old[path] = (fid, size, mtime)
+        to_read = [p for p, sm in scan.files.items() if p not in old or old[p][1:] != sm]
+        gone = [p for p in old if p not in scan.files]
+        to_read.sort()
+        total = len(to_read)
+        if progress:
+            progress(0, total)
+        db.execute("BEGIN IMMEDIATE")
+        try:
+            affected: set[str] = set()
+            for p in gone:
+                affected |= self._remove_file(old[p][0])
+                report.removed += 1
+            for n, p in enumerate(to_read, 1):
+                if p in old:
+                    affected |= self._remove_file(old[p][0])
+                affected |= self._add_file(p, scan.files[p], report)
+                report.read += 1
+                if progress and (n % 50 == 0 or n == total):
+                    progress(n, total)
+            self._regroup(affected)
+            for d in listed:
+                if d in scan.dirs:
+                    db.execute("INSERT OR REPLACE INTO dirs VALUES(?, ?)", (d, scan.dirs[d]))
+                else:
+                    db.execute("DELETE FROM dirs WHERE path = ?", (d,))
+            db.execute("COMMIT")
+        except BaseException:
+            db.execute("ROLLBACK")
+            raise
+        return report
+
+    def _remove_file(self, file_id: int) -> set[str]:
+        keys: set[str] = set()
+        for key, alias in self.db.execute("SELECT key, alias FROM items WHERE file_id = ?", (file_id,)):
+            keys.add(key)
+            if alias:
+                keys.add(alias)
+        self.db.execute("DELETE FROM items WHERE file_id = ?", (file_id,))
+        self.db.execute("DELETE FROM files WHERE id = ?", (file_id,))
+        return keys
+
+    def _add_file(self, rel: str, size_mtime: tuple[int, int], report: RefreshReport) -> set[str]:
+        path = self.root / rel
+        try:
+            data = path.read_bytes()
+        except OSError as e:
+            page = parse.PageReading(rel, None, [], [f"cannot read: {e.strerror or e}"])
+        else:
+            page = parse.read_page(data, rel)
+        for w in page.warnings:
+            report.warnings.append((rel, w))
+        cur = self.db.execute(
+            "INSERT INTO files(path, dir, size, mtime_ns, warnings) VALUES(?, ?, ?, ?, ?)",
+            (rel, rel.rpartition("/")[0], *size_mtime, json.dumps(page.warnings)),
+        )
+        file_id = cur.lastrowid
+        keys: set[str] = set()
+        items: list[tuple[Release, str, str | None]] = []
+        for t in page.teasers:
+            items.append((t, match_key(t.lead), None))
+        if page.article:
+            a = page.article
+            key = match_key(a.lead) if a.lead else "title " + match_key(a.title or "")
+            items.append((a, key, match_key(a.title or "") or None))
+        for ord_, (rel_, key, alias) in enumerate(items):
+            if not key:
+                continue
+            self.db.execute(
+                "INSERT INTO items VALUES(?, ?, ?, ?, ?, ?, ?)",
+                (file_id, ord_, rel_.kind, key, alias, rel_.date is not None,
+                 json.dumps(rel_.to_dict(), ensure_ascii=False)),
+            )  # fmt: skip
+            keys.add(key)
+            if alias:
+                keys.add(alias)
+        return keys
+
+    def _regroup(self, keys: set[str]) -> None:
+        """Rebuild the releases of the grouping keys a change touched."""
+        db = self.db
+        if not keys:
+            return
+        expanded = set(keys)
+        for k in keys:
+            expanded.update(
+                a
+                for (a,) in db.execute(
+                    "SELECT alias FROM items WHERE kind='article' AND key=? AND alias IS NOT NULL", (k,)
+                )
+            )
+            expanded.update(
+                a for (a,) in db.execute("SELECT key FROM items WHERE kind='article' AND alias=?", (k,))
+            )
+        for k in expanded:
+            for (rowid,) in db.execute("SELECT rowid FROM releases WHERE key = ?", (k,)):
+                db.execute("DELETE FROM fts WHERE rowid = ?", (rowid,))
+            db.execute("DELETE FROM releases WHERE key = ?", (k,))
+        for k in sorted(expanded):
+            self._build_release(k)
+
+    def _occurrences(self, where: str, args: Iterable[Any]) -> list[tuple[str, str | None, dict[str, Any]]]:
+        rows = self.db.execute(
+            "SELECT f.path, i.alias, i.data FROM items i JOIN files f ON f.id = i.file_id "
+            f"WHERE {where} ORDER BY i.has_date DESC, f.path, i.ord",
+            tuple(args),
+        )
+        return [(p, alias, json.loads(d)) for p, alias, d in rows]
+
+    def _build_release(self, key: str) -> None:
+        db = self.db
+        articles = self._occurrences("i.kind='article' AND i.key=?", (key,))
+        if articles:
+            aliases = sorted({a for _, a, _ in articles if a})
+            marks = ",".join("?" * len(aliases))
+            teasers = self._occurrences(
+                f"i.kind='teaser' AND (i.key=? OR i.key IN ({marks}))", (key, *aliases)
+            )
+            data = articles[0][2]
+            occurrences = articles + teasers
+        else:
+            claimed = db.execute(
+                "SELECT 1 FROM items WHERE kind='article' AND alias=? LIMIT 1", (key,)
+            ).fetchone()
+            if claimed:
+                return  # a headline teaser: part of the article with this title
+            occurrences = self._occurrences("i.kind='teaser' AND i.key=?", (key,))
+            if not occurrences:
+                return
+            data = occurrences[0][2]
+        release = Release.from_dict(data)
+        release.sources = sorted({str(self.root / p) for p, _, _ in occurrences})
+        base = release.id
+        if db.execute("SELECT 1 FROM releases WHERE id = ?", (base,)).fetchone():
+            release.id = f"{base}-{hashlib.sha1(key.encode()).hexdigest()[:6]}"
+        cur = db.execute(
+            "INSERT INTO releases(id, key, kind, lang, date, data) VALUES(?, ?, ?, ?, ?, ?)",
+            (release.id, key, release.kind, release.lang, release.date,
+             json.dumps(release.to_dict(), ensure_ascii=False)),
+        )  # fmt: skip
+        body = "\n".join(release.body or [release.lead])
+        db.execute(
+            "INSERT INTO fts(rowid, title, body) VALUES(?, ?, ?)",
+            (cur.lastrowid, fold_lookalikes(release.title or ""), fold_lookalikes(body)),
+        )
+
+    def warnings(self) -> Iterator[tuple[str, str]]:
+        """(file, warning) for every indexed page that has warnings."""
+        for path, ws in self.db.execute("SELECT path, warnings FROM files ORDER BY path"):
+            for w in json.loads(ws):
+                yield path, w
+
+    def count(self) -> tuple[int, int]:
+        """(page files, releases) in the index."""
+        files = self.db.execute("SELECT count(*) FROM files").fetchone()[0]
+        releases = self.db.execute("SELECT count(*) FROM releases").fetchone()[0]
+        return files, releases
+
+    # --- queries -------------------------------------------------------------------------
+
+    def _where(self, sel: Selection, match: str | None) -> tuple[str, list[Any]]:
+        clauses: list[str] = []
+        args: list[Any] = []
+        if sel.since:
+            clauses.append("r.date >= ?")
+            args.append(sel.since.isoformat())
+        if sel.until:
+            clauses.append("r.date <= ?")
+            args.append(sel.until.isoformat())
+        if sel.kind:
+            clauses.append("r.kind = ?")
+            args.append(sel.kind)
+        if sel.lang:
+            clauses.append("r.lang = ?")
+            args.append(sel.lang)
+        kw = keyword_fts(sel.keywords) if sel.keywords else ""
+        full_match = " AND ".join(f"({m})" for m in (match, kw) if m)
+        if full_match:
+            clauses.append("fts MATCH ?")
+            args.append(full_match)
+        return (" WHERE " + " AND ".join(clauses)) if clauses else "", args
+
+    def _order(self, sel: Selection) -> str:
+        direction = "ASC" if sel.reverse else "DESC"
+        return f" ORDER BY r.date IS NULL, r.date {direction}, r.id"
+
+    def _limit(self, sel: Selection) -> str:
+        return f" LIMIT {int(sel.limit)}" if sel.limit and sel.limit > 0 else ""
+
+    def select(self, sel: Selection) -> list[Release]:
+        """Releases matching the selection, newest first (unknown dates last)."""
+        where, args = self._where(sel, None)
+        join = " JOIN fts ON fts.rowid = r.rowid" if sel.keywords else ""
+        sql = f"SELECT r.data FROM releases r{join}{where}{self._order(sel)}{self._limit(sel)}"
+        return [Release.from_dict(json.loads(d)) for (d,) in self._run(sql, args)]
+
+    def search(self, query: str, sel: Selection, sort: str = "relevance") -> list[Hit]:
+        """Full-text search; best match first (title weighs ten times the body)."""
+        where, args = self._where(sel, to_fts(query))
+        order = " ORDER BY bm25(fts, 10.0, 1.0), r.id" if sort == "relevance" else self._order(sel)
+        sql = (
+            "SELECT r.data, snippet(fts, 1, char(2), char(3), ' … ', 16) "
+            f"FROM releases r JOIN fts ON fts.rowid = r.rowid{where}{order}{self._limit(sel)}"
+        )
+        return [Hit(Release.from_dict(json.loads(d)), s) for d, s in self._run(sql, args)]
+
+    def _run(self, sql: str, args: list[Any]) -> list[Any]:
+        try:
+            return self.db.execute(sql, args).fetchall()
+        except sqlite3.OperationalError as e:
+            if "fts5" in str(e) or "syntax" in str(e):
+                raise CstonewsError(f"cannot search for that: {e}") from e
+            raise
+
+    def get(self, prefix: str) -> Release:
+        """The release whose id is `prefix`, or the only one that starts with it."""
+        prefix = prefix.strip()
+        if not prefix:
+            raise CstonewsError("an id (or the start of one) is needed")
+        row = self.db.execute("SELECT data FROM releases WHERE id = ?", (prefix,)).fetchone()
+        if row:
+            return Release.from_dict(json.loads(row[0]))
+        upper = prefix[:-1] + chr(ord(prefix[-1]) + 1) if ord(prefix[-1]) < 0x10FFFF else prefix
+        rows = self.db.execute(
+            "SELECT id, data FROM releases WHERE id >= ? AND id < ? ORDER BY id LIMIT 21",
+            (prefix, upper),
+        ).fetchall()
+        if not rows:
+            raise NotFound(f"no release with an id starting {prefix!r}")
+        if len(rows) > 1:
+            raise Ambiguous(prefix, [r[0] for r in rows])
+        return Release.from_dict(json.loads(rows[0][1]))
+
+
+@dataclass
+class _Scan:
+    files: dict[str, tuple[int, int]] = field(default_factory=dict)  # path -> (size, mtime)
+    dirs: dict[str, int] = field(default_factory=dict)  # listed folder -> mtime
+    listed_dirs: list[str] = field(default_factory=list)
+    full: bool = False

@@ -1,0 +1,348 @@
+"""The command line: Typer commands that read options, call the core, and print.
+
+Exit codes: 0 success; 1 nothing found or no such release; 2 bad usage, a bad query or
+date, or an archive folder that cannot be read.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+from typer.core import TyperGroup
+
+from cstonews import __version__
+from cstonews.environment import Environment
+from cstonews.errors import CstonewsError, ExitCode
+
+if TYPE_CHECKING:
+    from cstonews.archive import Archive, Selection
+
+EPILOG = "Exit codes: 0 success, 1 nothing found / not found, 2 bad usage or bad query."
+
+
+class _Group(TyperGroup):
+    """Turns CstonewsError into one line on stderr and its exit code, for every command."""
+
+    def invoke(self, ctx: Any) -> Any:
+        try:
+            return super().invoke(ctx)
+        except CstonewsError as e:
+            env = ctx.obj if isinstance(ctx.obj, Environment) else Environment.from_os()
+            from cstonews import output
+
+            output.error(env, e.message)
+            raise typer.Exit(int(e.exit_code)) from None
+
+
+app = typer.Typer(
+    cls=_Group,
+    name="cstonews",
+    help="Browse an archive of saved CSTO press releases: list, filter, search and read them.",
+    epilog=EPILOG,
+    add_completion=False,
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"cstonews {__version__}")
+        raise typer.Exit()
+
+
+ArchiveOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--archive", "-a", metavar="DIR",
+        help="Folder of saved pages (*.txt, searched recursively). "
+        "Default: $CSTONEWS_ARCHIVE, else the bundled samples.",
+        file_okay=False, show_default=False,
+    ),
+]  # fmt: skip
+
+
+@app.callback()
+def main(
+    ctx: typer.Context,
+    archive: ArchiveOpt = None,
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version and exit.")
+    ] = False,
+) -> None:
+    """Browse an archive of saved CSTO press releases: list, filter, search and read them."""
+    if not isinstance(ctx.obj, Environment):
+        ctx.obj = Environment.from_os()
+    ctx.meta["archive"] = archive
+
+
+# --- shared options (one set for every command that lists releases) -----------------------
+
+SinceOpt = Annotated[
+    str | None,
+    typer.Option("--since", metavar="DATE", help="From this date on: 2019, 2019-05, May 2019, 17.05.2019."),
+]
+UntilOpt = Annotated[
+    str | None,
+    typer.Option("--until", metavar="DATE", help="Up to this date; a partial date means its whole period."),
+]
+KeywordOpt = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--keyword", "-k", metavar="WORD", help="Whole word in title or body (repeatable; all must occur)."
+    ),
+]
+KindOpt = Annotated[
+    str | None, typer.Option("--kind", metavar="article|teaser", help="Only articles, or only teasers.")
+]
+LangOpt = Annotated[
+    str | None, typer.Option("--lang", metavar="en|ru", help="Only releases in this language.")
+]
+LimitOpt = Annotated[int, typer.Option("--limit", "-n", min=0, help="At most N releases (0 for all).")]
+ReverseOpt = Annotated[bool, typer.Option("--reverse", "-r", help="Oldest first.")]
+ListFormatOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--format", "-f", metavar="table|json|jsonl|csv|ids", help="Output format (default: table)."
+    ),
+]
+
+
+def _env(ctx: typer.Context) -> Environment:
+    root = ctx.find_root()
+    if not isinstance(root.obj, Environment):
+        root.obj = Environment.from_os()
+    return root.obj
+
+
+def _choice(value: str | None, allowed: tuple[str, ...], option: str, default: str) -> str:
+    if value is None:
+        return default
+    v = value.lower()
+    if v not in allowed:
+        raise CstonewsError(f"{option} must be one of {', '.join(allowed)}, not {value!r}")
+    return v
+
+
+def _period(value: str | None, option: str, end: bool) -> date | None:
+    if value is None:
+        return None
+    from cstonews.dates import parse_period
+
+    try:
+        p = parse_period(value)
+    except ValueError as e:
+        raise CstonewsError(f"{option}: {e}") from None
+    return p.last if end else p.first
+
+
+def _selection(
+    since: str | None, until: str | None, keywords: list[str] | None, kind: str | None,
+    lang: str | None, limit: int, reverse: bool,
+) -> Selection:  # fmt: skip
+    from cstonews.archive import Selection
+
+    sel = Selection(
+        since=_period(since, "--since", end=False),
+        until=_period(until, "--until", end=True),
+        keywords=[k for k in keywords or [] if k.strip()],
+        kind=_choice(kind, ("article", "teaser"), "--kind", "") or None,
+        lang=_choice(lang, ("en", "ru"), "--lang", "") or None,
+        limit=limit,
+        reverse=reverse,
+    )
+    if sel.since and sel.until and sel.since > sel.until:
+        raise CstonewsError(f"--since {since} is after --until {until}")
+    return sel
+
+
+def _open(ctx: typer.Context, archive: Path | None) -> Archive:
+    """Open the archive's index and bring it up to date with the folder."""
+    from cstonews import output
+    from cstonews.archive import Archive, index_path
+
+    env = _env(ctx)
+    root = env.archive_dir(archive or ctx.find_root().meta.get("archive"))
+    arch = Archive(root, index_path(env.cache_dir, root))
+    if arch.db_note:
+        output.note(env, arch.db_note)
+    with output.progress(env, "Indexing") as bar:
+        report = arch.refresh(progress=bar)
+    unreadable = [(f, w) for f, w in report.warnings if w.startswith(("cannot read", "not a text"))]
+    for f, w in unreadable:
+        output.note(env, f"skipped {f}: {w}")
+    return arch
+
+
+# --- commands -------------------------------------------------------------------------------
+
+
+@app.command("list", epilog=EPILOG)
+def list_(
+    ctx: typer.Context,
+    since: SinceOpt = None,
+    until: UntilOpt = None,
+    keyword: KeywordOpt = None,
+    kind: KindOpt = None,
+    lang: LangOpt = None,
+    limit: LimitOpt = 50,
+    reverse: ReverseOpt = False,
+    fmt: ListFormatOpt = None,
+    archive: ArchiveOpt = None,
+) -> None:
+    """List releases, newest first (unknown dates last)."""
+    from cstonews import output
+    from cstonews.output import LIST_FORMATS
+
+    form = _choice(fmt, LIST_FORMATS, "--format", "table")
+    sel = _selection(since, until, keyword, kind, lang, limit, reverse)
+    found = _open(ctx, archive).select(sel)
+    output.releases(_env(ctx), found, form)
+    if not found:
+        raise typer.Exit(ExitCode.NOT_FOUND)
+
+
+@app.command(epilog=EPILOG)
+def search(
+    ctx: typer.Context,
+    query: Annotated[str, typer.Argument(help='Words, "phrases", AND / OR / NOT, prefix*, (groups).')],
+    since: SinceOpt = None,
+    until: UntilOpt = None,
+    keyword: KeywordOpt = None,
+    kind: KindOpt = None,
+    lang: LangOpt = None,
+    limit: LimitOpt = 50,
+    reverse: ReverseOpt = False,
+    sort: Annotated[str, typer.Option("--sort", metavar="relevance|date", help="Best match first, or newest first.")] = "relevance",
+    fmt: ListFormatOpt = None,
+    archive: ArchiveOpt = None,
+) -> None:  # fmt: skip
+    """Full-text search: best match first, with the matched words in a snippet."""
+    from cstonews import output
+    from cstonews.output import LIST_FORMATS
+    from cstonews.query import to_fts
+
+    form = _choice(fmt, LIST_FORMATS, "--format", "table")
+    order = _choice(sort, ("relevance", "date"), "--sort", "relevance")
+    sel = _selection(since, until, keyword, kind, lang, limit, reverse)
+    to_fts(query)  # a malformed query is reported before any indexing work
+    hits = _open(ctx, archive).search(query, sel, order)
+    output.releases(_env(ctx), [h.release for h in hits], form, hits=hits)
+    if not hits:
+        raise typer.Exit(ExitCode.NOT_FOUND)
+
+
+@app.command(epilog=EPILOG)
+def show(
+    ctx: typer.Context,
+    release_id: Annotated[
+        str, typer.Argument(metavar="ID", help="A release id, or any unique start of one.")
+    ],
+    fmt: Annotated[
+        str | None,
+        typer.Option("--format", "-f", metavar="text|markdown|json", help="Output format (default: text)."),
+    ] = None,
+    no_pager: Annotated[bool, typer.Option("--no-pager", help="Never page the output.")] = False,
+    archive: ArchiveOpt = None,
+) -> None:
+    """Show one release in full: title, date, names, body, photos, contacts, sources."""
+    from cstonews import output
+    from cstonews.output import SHOW_FORMATS
+
+    form = _choice(fmt, SHOW_FORMATS, "--format", "text")
+    found = _open(ctx, archive).get(release_id)
+    output.release(_env(ctx), found, form, pager=not no_pager)
+
+
+@app.command(epilog=EPILOG)
+def parse(
+    ctx: typer.Context,
+    files: Annotated[list[Path], typer.Argument(metavar="FILE...", help="Saved page files to read.")],
+    fmt: Annotated[
+        str | None, typer.Option("--format", "-f", metavar="text|json", help="Output format (default: text).")
+    ] = None,
+) -> None:
+    """Show how cstonews reads pages, without any archive (warnings included)."""
+    from cstonews import output
+    from cstonews.output import PARSE_FORMATS
+    from cstonews.parse import read_page
+    from cstonews.release import PageReading
+
+    form = _choice(fmt, PARSE_FORMATS, "--format", "text")
+    readings = []
+    for f in files:
+        try:
+            data = f.read_bytes()
+        except OSError as e:
+            readings.append(PageReading(str(f), None, [], [f"cannot read: {e.strerror or e}"]))
+            continue
+        readings.append(read_page(data, str(f)))
+    output.pages(_env(ctx), readings, form)
+
+
+@app.command(epilog=EPILOG)
+def index(
+    ctx: typer.Context,
+    rebuild: Annotated[
+        bool, typer.Option("--rebuild", help="Forget the index and read every page again.")
+    ] = False,
+    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="List every page's warnings.")] = False,
+    archive: ArchiveOpt = None,
+) -> None:
+    """Bring the index up to date, comparing every file (catches pages edited in place)."""
+    from collections import Counter
+
+    from cstonews import output
+    from cstonews.archive import Archive, index_path
+
+    env = _env(ctx)
+    root = env.archive_dir(archive or ctx.find_root().meta.get("archive"))
+    arch = Archive(root, index_path(env.cache_dir, root))
+    if arch.db_note:
+        output.note(env, arch.db_note)
+    with output.progress(env, "Indexing") as bar:
+        report = arch.rebuild(bar) if rebuild else arch.refresh(full=True, progress=bar)
+    files, releases = arch.count()
+    env.stdout.write(
+        f"{files} pages, {releases} releases in {root} ({report.read} read, {report.removed} removed)\n"
+    )
+    problems = list(arch.warnings())
+    if problems:
+        kinds = Counter(w.split(" (")[0].split(":")[0] for _, w in problems)
+        summary = ", ".join(f"{n} × {k}" for k, n in kinds.most_common())
+        env.stdout.write(f"warnings: {summary}\n")
+        if verbose:
+            for f, w in problems:
+                env.stdout.write(f"  {f}: {w}\n")
+
+
+def run(argv: list[str] | None = None) -> int:
+    """The program's single exit point: runs the CLI and returns its exit code."""
+    import sys
+
+    try:
+        result = app(args=argv, prog_name="cstonews", standalone_mode=False)
+    except typer.Exit as e:
+        return e.exit_code
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        # The reader went away (`cstonews list | head`): not an error worth a message.
+        import os
+
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 0
+    except Exception as e:  # Typer's own usage errors carry an exit code and a message
+        show = getattr(e, "show", None)
+        code = getattr(e, "exit_code", None)
+        if callable(show) and isinstance(code, int):
+            show()
+            return code
+        raise
+    return result if isinstance(result, int) else 0

@@ -1,0 +1,79 @@
+"""Everything cstonews takes from the world around it, in one object tests can replace."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TextIO
+
+ARCHIVE_VAR = "CSTONEWS_ARCHIVE"
+CACHE_VAR = "CSTONEWS_CACHE_DIR"  # moves the index cache (tests point it at a tmp dir)
+
+
+def samples_dir() -> Path:
+    """The bundled sample pages: inside the installed package, or beside it in a checkout."""
+    here = Path(__file__).resolve().parent
+    installed = here / "samples"
+    return installed if installed.is_dir() else here.parent / "samples"
+
+
+def default_cache_dir(environ: dict[str, str]) -> Path:
+    if environ.get(CACHE_VAR):
+        return Path(environ[CACHE_VAR])
+    from platformdirs import user_cache_dir  # honours XDG_CACHE_HOME
+
+    return Path(user_cache_dir("cstonews", appauthor=False))
+
+
+@dataclass
+class Environment:
+    stdout: TextIO
+    stderr: TextIO
+    stdout_isatty: bool
+    stderr_isatty: bool
+    environ: dict[str, str] = field(default_factory=dict)
+    width: int = 80
+    height: int = 24
+
+    @classmethod
+    def from_os(cls) -> Environment:
+        size = shutil.get_terminal_size()
+        return cls(
+            stdout=sys.stdout,
+            stderr=sys.stderr,
+            stdout_isatty=_isatty(sys.stdout),
+            stderr_isatty=_isatty(sys.stderr),
+            environ=dict(os.environ),
+            width=size.columns,
+            height=size.lines,
+        )
+
+    @property
+    def no_color(self) -> bool:
+        return "NO_COLOR" in self.environ and self.environ["NO_COLOR"] != ""
+
+    @property
+    def cache_dir(self) -> Path:
+        return default_cache_dir(self.environ)
+
+    @property
+    def pager(self) -> str:
+        return self.environ.get("PAGER") or "less"
+
+    def archive_dir(self, option: Path | None) -> Path:
+        """`--archive`, else $CSTONEWS_ARCHIVE, else the bundled samples."""
+        if option is not None:
+            return option.expanduser()
+        if self.environ.get(ARCHIVE_VAR):
+            return Path(self.environ[ARCHIVE_VAR]).expanduser()
+        return samples_dir()
+
+
+def _isatty(stream: TextIO) -> bool:
+    try:
+        return stream.isatty()
+    except (AttributeError, ValueError):
+        return False

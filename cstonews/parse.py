@@ -1,0 +1,594 @@
+"""Reading one saved CSTO page: pure functions from text (or bytes) to a PageReading.
+
+A page reads top to bottom as: sidebar teasers, the article's title (with or without a
+`dd.mm.yyyy` stamp in one of several placements), its body, maybe a press-office block,
+then the site's navigation lines. FORMAT.md lists the variants this module handles.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+
+from cstonews import entities
+from cstonews.dates import Span, find_dates, parse_stamp
+from cstonews.release import PageReading, Release
+from cstonews.text import content_words, is_mostly_cyrillic, slugify, squash
+
+# --- line shapes --------------------------------------------------------------------------
+
+_NAV = re.compile(
+    r"(?i)^(?:go back|back|back to (?:the )?(?:section|list)|back to (?:the )?all news|"
+    r"back to (?:the )?news|назад|вернуться(?: назад)?|вернуться (?:в|к|ко) [\w ]{3,30}|"
+    r"назад (?:в|к|ко) [\w ]{3,30}|все новости|к списку новостей)$"
+)
+_DATE_ONLY = re.compile(r"\d{2}\.\d{2}\.\d{4}")
+_STAMP_HEAD = re.compile(r"^(\d{2}\.\d{2}\.\d{4})(?:\s+(.*))?$")
+_GLUED_STAMP = re.compile(r"^(\d{2}\.\d{2}\.\d{4})([^\s\d.,].*)$")
+_TITLE_STAMP = re.compile(r"^(.*\S)\s+(\d{2}\.\d{2}\.\d{4})(?:\s+(.*))?$")
+_DOWNLOAD = re.compile(r"(?i)^(?:download(?: the)? document|скачать(?: документ)?)\s*:?\s*(.*)$")
+
+_IMG_EXT = r"(?i:jpe?g|png|gif|bmp|tiff?|webp|heic)"
+_DOC_EXT = r"(?i:pdf|docx?|rtf|xlsx?|pptx?|odt|zip|rar)"
+_FILE_CHARS = r"[\w\-()\[\]+~@#]"
+_FILE_TOKEN = rf"{_FILE_CHARS}+(?: \(\d+\))?\.(?:{_IMG_EXT}|{_DOC_EXT})"
+_FILE_TOKEN_RE = re.compile(_FILE_TOKEN)
+_ENDS_WITH_FILE = re.compile(rf"\.(?:{_IMG_EXT}|{_DOC_EXT})$")
+_IS_DOC = re.compile(rf"\.{_DOC_EXT}$")
+_LEADING_FILE = re.compile(rf"^({_FILE_TOKEN})(?:\s+|(?=[A-ZА-ЯЁ«\"“]))")
+_TRAILING_FILE = re.compile(rf"(?:(?<=\s)|(?<=[.!?\"”»)]))({_FILE_TOKEN})$")
+
+_FINAL_STOP = re.compile(r"[.!?…:;,]['\"”»’)\]]*$")
+_BULLET = re.compile(r"^(?:[-–—•·*▪►]|\d{1,2}[.)])\s")
+_PHOTO_CREDIT = re.compile(r"(?i)^(?:photo|фото)\s*(?:by|:|—|-)\s*\S")
+_CAPS_LETTERS = re.compile(r"[^\W\d_]")
+
+_PHONE = re.compile(r"\+?\d[\d ()\-]{8,}\d(?:\s*[-,]?\s*(?i:tel/fax|tel\.?|fax|факс|тел\.?(?:/факс)?))?")
+_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+_PRESS_HEAD = re.compile(
+    r"(?i)^(?:the\s+)?(?:csto\s+|одкб\s+)?(?:press[ -]secretary|spokes(?:man|person)|"
+    r"press[ -](?:service|office)|пресс-(?:секретар\w*|служба))\b"
+)
+_UNDERSCORES = re.compile(r"^[_\-=]{5,}$")
+
+_LIST_TIME = re.compile(r"\b\d{1,2}/\d{1,2}/\d{4}\s+\d{1,2}:\d{2}")
+_PAGING = re.compile(
+    r"(?i)^(?:[«‹<]+\s*)?(?:\d+\s+){2,}\d+(?:\s*(?:[»›>]+|next|далее))?$|"
+    r"^(?:page|страница)\s+\d+(?:\s+(?:of|из)\s+\d+)?$"
+)
+_UNDER_CONSTRUCTION = re.compile(r"(?i)under construction|в разработке|в стадии наполнения")
+
+
+@dataclass
+class _Line:
+    text: str  # whitespace squashed
+    raw: str  # as saved, for names separated by runs of spaces
+
+
+@dataclass
+class _Stamp:
+    date: date | None
+    files: list[str] = field(default_factory=list)
+
+
+def _files_only(raw: str) -> list[str] | None:
+    """The file names a line consists of, or None if it holds anything else."""
+    names: list[str] = []
+    for piece in re.split(r"[\s\u00a0]{2,}", raw.strip()):
+        piece = squash(piece)
+        if not piece:
+            continue
+        if not _ENDS_WITH_FILE.search(piece):
+            return None
+        tokens = _FILE_TOKEN_RE.findall(piece)
+        if tokens and " ".join(tokens) == piece:
+            names.extend(tokens)
+        elif len(piece.split()) <= 8 and ". " not in piece and len(piece) <= 120:
+            names.append(piece)  # one name with spaces: `Фото встречи 12.05.2019.jpg`
+        else:
+            return None
+    return names or None
+
+
+def _stamp_rest(rest: str | None) -> list[str] | None:
+    """What may follow a stamp on its line: file names and `Download document`."""
+    if not rest:
+        return []
+    m = _DOWNLOAD.match(rest)
+    if m:
+        rest = m.group(1)
+        if not rest:
+            return []
+    return _files_only(rest)
+
+
+def _stamp_line(line: _Line) -> _Stamp | None:
+    """`dd.mm.yyyy`, alone or followed by photo/attachment names or `Download document`."""
+    m = _STAMP_HEAD.match(line.text)
+    if not m:
+        return None
+    raw_rest = line.raw.strip()[10:] if m.group(2) else None
+    files = _stamp_rest(raw_rest)
+    if files is None:
+        return None
+    return _Stamp(parse_stamp(m.group(1)), files)
+
+
+def _title_with_stamp(line: _Line) -> tuple[str, _Stamp] | None:
+    """`Title dd.mm.yyyy` (maybe followed by names), split into title and stamp."""
+    m = _TITLE_STAMP.match(line.text)
+    if not m:
+        return None
+    files = _stamp_rest(m.group(3))
+    if files is None:
+        return None
+    return m.group(1), _Stamp(parse_stamp(m.group(2)), files)
+
+
+def _is_caps(t: str) -> bool:
+    letters = _CAPS_LETTERS.findall(t)
+    return len(letters) >= 4 and all(c.isupper() for c in letters)
+
+
+def _is_dateline(t: str) -> bool:
+    """`Vienna, June 23, 2020` or `May 19, 2021, Dushanbe`: a place and a date, no more."""
+    if len(t) > 80:
+        return False
+    spans = find_dates(t)
+    if not spans or spans[0].day is None:
+        return False
+    rest = t[: spans[0].start] + t[spans[0].end :]
+    words = re.findall(r"[^\W\d_][\w'-]*", rest)
+    return len(words) <= 4 and all(w[0].isupper() for w in words)
+
+
+def _is_contact(t: str) -> bool:
+    return bool(_PHONE.search(t) or _EMAIL.search(t)) and len(t) < 250
+
+
+def _title_like(line: _Line) -> bool:
+    t = line.text
+    if not 6 <= len(t) <= 400:
+        return False
+    if _FINAL_STOP.search(t) or _BULLET.match(t) or _PHOTO_CREDIT.match(t):
+        return False
+    if _STAMP_HEAD.match(t) or _files_only(line.raw) is not None or _NAV.match(t):
+        return False
+    if _is_contact(t) or _is_dateline(t) or _DOWNLOAD.match(t):
+        return False
+    return not _LIST_TIME.search(t)
+
+
+def _ends_sentence(t: str) -> bool:
+    return bool(_FINAL_STOP.search(t))
+
+
+def _norm_key(s: str) -> str:
+    return squash(s).casefold()
+
+
+# --- the page as a whole --------------------------------------------------------------
+
+
+@dataclass
+class _Layout:
+    """Where the article starts, as found by `_find_title`."""
+
+    title_at: int  # index of the title line
+    body_at: int  # index of the first body line
+    title: str
+    stamp: _Stamp | None = None
+    glued_body: str | None = None  # body text glued to the stamp: `14.03.2021On March ...`
+    how: str = ""
+
+
+def _find_title(lines: list[_Line]) -> _Layout | None:
+    n = len(lines)
+    texts = [ln.text for ln in lines]
+
+    # 1. `Title` then `Title dd.mm.yyyy` (whitespace may differ), or the same line twice.
+    for i in range(n - 2, -1, -1):
+        a, b = lines[i], lines[i + 1]
+        ts = _title_with_stamp(b)
+        if ts and _norm_key(ts[0]) == _norm_key(a.text):
+            return _Layout(i, i + 2, a.text, ts[1], how="repeated with stamp")
+        if _norm_key(a.text) == _norm_key(b.text) and _title_like(a):
+            return _Layout(i, i + 2, a.text, how="repeated")
+    # A page cut off inside the repeated title: the last line is a prefix of
+    # `Title dd.mm.yyyy`, or of the title.
+    if n >= 2 and _title_like(lines[-2]):
+        first, second = _norm_key(texts[-2]), _norm_key(texts[-1])
+        tail = second[len(first) :] if second.startswith(first) else None
+        if (tail is not None and re.fullmatch(r"\s*[\d.]*", tail)) or (
+            first.startswith(second) and len(second) >= 3
+        ):
+            return _Layout(n - 2, n, texts[-2], how="cut in repeated title")
+
+    date_lines = [j for j in range(n) if _DATE_ONLY.fullmatch(texts[j])]
+
+    # 2. `Title` then a stamp line of its own (maybe with photo or attachment names).
+    for j in range(n - 1, 0, -1):
+        st = _stamp_line(lines[j])
+        if st is None:
+            continue
+        prev_is_teaser_text = j >= 2 and _DATE_ONLY.fullmatch(texts[j - 2]) is not None
+        if _title_like(lines[j - 1]) and not prev_is_teaser_text:
+            bare = not st.files and _DATE_ONLY.fullmatch(texts[j]) is not None
+            if bare and not _stamp_ends_sidebar(lines, j, date_lines):
+                break
+            return _Layout(j - 1, j + 1, texts[j - 1], st, how="stamp line")
+        if _DATE_ONLY.fullmatch(texts[j]):
+            break  # the last bare date belongs to a teaser: the title comes after it
+
+    # 3. The stamp glued to the first word of the body: `14.03.2021On March 12, ...`.
+    for j in range(n - 1, 0, -1):
+        m = _GLUED_STAMP.match(texts[j])
+        if m and _title_like(lines[j - 1]):
+            return _Layout(
+                j - 1, j + 1, texts[j - 1], _Stamp(parse_stamp(m.group(1))), m.group(2), "glued stamp"
+            )
+
+    # 4. `Title dd.mm.yyyy` once, with no separate copy.
+    for j in range(n - 1, -1, -1):
+        ts = _title_with_stamp(lines[j])
+        if ts and _title_like(_Line(ts[0], ts[0])) and not _DATE_ONLY.fullmatch(ts[0]):
+            return _Layout(j, j + 1, ts[0], ts[1], how="stamp after title")
+
+    # 5. No stamp: the title is a line without a final full stop followed by the body.
+    lo = 0
+    if date_lines:
+        lo = date_lines[-1] + 2  # a dated teaser has at least one line of text
+    return _guess_title(lines, lo)
+
+
+def _stamp_ends_sidebar(lines: list[_Line], j: int, date_lines: list[int]) -> bool:
+    """Is the bare date line `j` (after a title-like line) the article's stamp?
+
+    Dated teasers also start with a bare date line. The stamp is told apart by its date
+    (teasers' dates run close together, usually long after the article's) and by what
+    follows it (a teaser's text is followed by the title, not by more body).
+    """
+    earlier = [d for d in date_lines if d < j]
+    if not earlier:
+        return True
+    this = parse_stamp(lines[j].text)
+    prev = parse_stamp(lines[earlier[-1]].text)
+    if this and prev and (prev - this).days > 45:
+        return True
+    # A teaser date would be followed by its text and then a title-like line.
+    after = _guess_title(lines, j + 2)
+    return after is None
+
+
+def _guess_title(lines: list[_Line], lo: int) -> _Layout | None:
+    """Score the title-like lines from `lo` on; the title shares words with its lead."""
+    n = len(lines)
+    best: tuple[float, int] | None = None
+    for i in range(max(lo, 0), n - 1):
+        ln = lines[i]
+        if not _title_like(ln):
+            continue
+        following = [x.text for x in lines[i + 1 : i + 4] if _files_only(x.raw) is None]
+        if not following:
+            continue
+        cw = content_words(ln.text)
+        ov = len(cw & content_words(" ".join(following))) / max(1, len(cw))
+        score = ov
+        first = following[0]
+        if find_dates(first) or _is_dateline(first):
+            score += 0.25
+        prev = lines[i - 1].text if i > 0 else ""
+        if i == 0 or _ends_sentence(prev) or _DATE_ONLY.fullmatch(prev):
+            score += 0.1
+        if _is_caps(ln.text):
+            score -= 0.5
+        if len(ln.text) > 250:
+            score -= 0.2
+        if best is None or score >= best[0]:
+            best = (score, i)
+    if best is None:
+        return None
+    i = best[1]
+    return _Layout(i, i + 1, lines[i].text, how="guessed")
+
+
+def _split_teasers(lines: list[_Line]) -> list[tuple[date | None, list[str]]]:
+    """The sidebar: each teaser with its own stamp (if dated) and its paragraphs."""
+    teasers: list[tuple[date | None, list[str]]] = []
+    current: tuple[date | None, list[str]] | None = None
+    for ln in lines:
+        t = ln.text
+        if _DATE_ONLY.fullmatch(t):
+            current = (parse_stamp(t), [])
+            teasers.append(current)
+            continue
+        if _files_only(ln.raw) is not None:
+            continue
+        if current is not None and current[0] is not None:
+            current[1].append(t)  # a dated teaser runs until the next date line
+            continue
+        prev = teasers[-1][1] if teasers else None
+        joins = prev and (prev[-1].endswith("!") or t[:1].islower())
+        if joins and prev is not None:
+            prev.append(t)  # `Dear colleagues!` / `On behalf of ...`: one speech
+        else:
+            current = (None, [t])
+            teasers.append(current)
+    return [(d, paras) for d, paras in teasers if paras]
+
+
+def _strip_files(text: str, raw: str, photos: list[str], attachments: list[str]) -> str:
+    """Take photo and attachment names off a paragraph's ends (or the whole of it)."""
+    whole = _files_only(raw)
+    if whole is not None:
+        for f in whole:
+            (attachments if _IS_DOC.search(f) else photos).append(f)
+        return ""
+    head: list[str] = []
+    while m := _LEADING_FILE.match(text):
+        head.append(m.group(1))
+        text = text[m.end() :].lstrip()
+    tail: list[str] = []
+    while m := _TRAILING_FILE.search(text):
+        tail.insert(0, m.group(1))
+        text = text[: m.start()].rstrip()
+    for f in head + tail:
+        (attachments if _IS_DOC.search(f) else photos).append(f)
+    return text
+
+
+def _split_contact(t: str) -> list[str]:
+    """One press-office line into its parts: the name, each phone, the e-mail."""
+    marks = sorted(
+        [(m.start(), m.end()) for m in _PHONE.finditer(t)]
+        + [(m.start(), m.end()) for m in _EMAIL.finditer(t)]
+    )
+    if not marks:
+        return [t.strip(" ,;")] if t.strip(" ,;") else []
+    parts = [t[: marks[0][0]]] + [t[a:b] for a, b in marks]
+    return [p.strip(" ,;") for p in parts if p.strip(" ,;")]
+
+
+def _press_block_start(paras: list[str]) -> int:
+    """Index where the press-office block starts in `paras` (len(paras) if none)."""
+    n = len(paras)
+    for j in range(max(0, n - 10), n):
+        t = paras[j]
+        starts = _UNDERSCORES.fullmatch(t) or (_PRESS_HEAD.match(t) and len(t) < 250)
+        if starts and all(len(x) < 250 for x in paras[j:]):
+            return j
+    j = n
+    while j > 0 and _is_contact(paras[j - 1]):
+        j -= 1
+    return j
+
+
+def _resolve_date(
+    stamp: date | None, title: str | None, lead: str, dateline: str | None, warnings: list[str]
+) -> tuple[date | None, str | None, date | None]:
+    """(date, date_source, event date named by the lead) by FORMAT.md's Dates rules."""
+    title_spans = find_dates(title) if title else []
+    lead_spans = (find_dates(dateline) if dateline else []) + find_dates(lead)
+    ref_years = [s.year for s in title_spans + (find_dates(dateline) if dateline else []) if s.year]
+    ref_year = ref_years[0] if ref_years else (stamp.year if stamp else None)
+    event: date | None = None
+    yearless: Span | None = None
+    for s in lead_spans:
+        if s.day is None:
+            continue
+        d = s.resolve(ref_year)
+        if d:
+            event = d
+            break
+        yearless = yearless or s
+    if stamp:
+        return stamp, "stamp", event
+    if event:
+        return event, "lead", None
+    for s in title_spans:
+        d = s.resolve()
+        if d:
+            return d, "title", None
+    if yearless is not None:
+        why = "has a mistyped year" if yearless.year_typo else "gives no year"
+        warnings.append(f"date unknown: the lead's date {lead[yearless.start : yearless.end]!r} {why}")
+    else:
+        warnings.append("no date found")
+    return None, None, None
+
+
+def _lang(text: str) -> str:
+    return "ru" if is_mostly_cyrillic(text) else "en"
+
+
+def make_id(d: str | None, text: str) -> str:
+    """Readable id: the date (or `undated`) and a slug of the title or lead."""
+    return f"{d or 'undated'}-{slugify(text)}"
+
+
+def _teaser(day: date | None, paras: list[str], source: str) -> Release:
+    text = " ".join(paras)
+    lead = paras[0]
+    warnings: list[str] = []
+    d: date | None = day
+    src: str | None = "stamp"
+    if day is None:  # an undated teaser: its date comes from its own text, if it says one
+        d, src, _ = _resolve_date(None, None, lead, None, warnings)
+    iso = d.isoformat() if d else None
+    return Release(
+        id=make_id(iso, lead),
+        kind="teaser",
+        lang=_lang(text),
+        title=None,
+        date=iso,
+        date_precision="day" if d else None,
+        date_source=src,
+        lead=lead,
+        body=list(paras),
+        countries=entities.countries(text),
+        people=entities.people(text),
+        sources=[source] if source else [],
+    )
+
+
+def _non_article(lines: list[_Line], stamped: bool) -> str | None:
+    """Why this page is not an article (a list or static page), or None."""
+    texts = [ln.text for ln in lines]
+    if sum(1 for t in texts if _LIST_TIME.search(t)) >= 2:
+        return "a list page of headlines, not an article"
+    if any(_UNDER_CONSTRUCTION.search(t) for t in texts) and len(texts) < 30:
+        return "a static page under construction, not an article"
+    if stamped:
+        return None
+    if any(_PAGING.match(t) for t in texts):
+        return "a list page of headlines, not an article"
+    prose = sum(1 for t in texts if _ends_sentence(t) and len(t) > 80)
+    if len(texts) >= 6 and prose <= 1 and sum(1 for ln in lines if _title_like(ln)) >= 5:
+        return "a list page of headlines, not an article"
+    bullets = sum(1 for t in texts if _BULLET.match(t))
+    if bullets >= 3 and not any(find_dates(t) for t in texts):
+        return "a static page, not an article"
+    return None
+
+
+def parse_page(text: str, source: str = "") -> PageReading:
+    """Read one page's text into its article, its sidebar teasers and warnings."""
+    warnings: list[str] = []
+    if "\x00" in text:
+        text = text.replace("\x00", "")
+        warnings.append("NUL bytes removed")
+    raw_lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    all_lines = [_Line(squash(r), r) for r in raw_lines]
+    all_lines = [ln for ln in all_lines if ln.text]
+    if not all_lines:
+        return PageReading(source, None, [], [*warnings, "empty page: no text"])
+
+    tail = all_lines[-6:]
+    cut = not any(_NAV.match(ln.text) for ln in tail)
+    lines = [ln for ln in all_lines if not _NAV.match(ln.text)]
+    if not lines:
+        return PageReading(source, None, [], [*warnings, "no article: only navigation lines"])
+
+    layout = _find_title(lines)
+    why_not = _non_article(lines, stamped=bool(layout and layout.stamp))
+    if why_not:
+        warnings.append(why_not)
+        return PageReading(source, None, [], warnings)
+
+    if layout is None:
+        teasers = [_teaser(d, p, source) for d, p in _split_teasers(lines)]
+        warnings.append("no title found: no article on this page")
+        if cut:
+            warnings.append("page is cut off (no navigation lines at the end)")
+        return PageReading(source, None, teasers, warnings)
+
+    teasers = [_teaser(d, p, source) for d, p in _split_teasers(lines[: layout.title_at])]
+    article = _article(lines, layout, source, warnings)
+    if cut:
+        if layout.how == "cut in repeated title":
+            where = "inside the repeated title"
+        elif not article.body:
+            where = "before the body starts"
+        else:
+            where = "inside the body"
+        warnings.append(f"page is cut off {where} (no navigation lines at the end)")
+    return PageReading(source, article, teasers, warnings)
+
+
+def _article(lines: list[_Line], layout: _Layout, source: str, warnings: list[str]) -> Release:
+    photos: list[str] = []
+    attachments: list[str] = []
+    if layout.stamp:
+        for f in layout.stamp.files:
+            (attachments if _IS_DOC.search(f) else photos).append(f)
+    body_lines = lines[layout.body_at :]
+    paras: list[str] = []
+    if layout.glued_body:
+        paras.append(layout.glued_body)
+    for ln in body_lines:
+        dl = _DOWNLOAD.match(ln.text)
+        if dl:
+            attachments.extend(_files_only(dl.group(1)) or ([dl.group(1)] if dl.group(1) else []))
+            continue
+        t = _strip_files(ln.text, ln.raw, photos, attachments)
+        if t:
+            paras.append(t)
+
+    # Press-office block at the end: its lines become contacts, split into their parts.
+    start = _press_block_start(paras)
+    contacts = [c for p in paras[start:] if not _UNDERSCORES.fullmatch(p) for c in _split_contact(p)]
+    paras = paras[:start]
+
+    credit = None
+    if paras and _PHOTO_CREDIT.match(paras[0]):
+        credit = paras.pop(0)
+    subtitle = None
+    if len(paras) >= 2 and _title_like(_Line(paras[0], paras[0])) and not _is_dateline(paras[0]):
+        subtitle = paras.pop(0)
+    dateline = paras[0] if paras and _is_dateline(paras[0]) else None
+    lead_paras = paras[1:] if dateline else paras
+    lead = lead_paras[0] if lead_paras else ""
+
+    stamp_date = layout.stamp.date if layout.stamp else None
+    d, src, event = _resolve_date(stamp_date, layout.title, lead, dateline, warnings)
+    iso = d.isoformat() if d else None
+    text = " ".join([layout.title, *paras])
+    release = Release(
+        id=make_id(iso, layout.title),
+        kind="article",
+        lang=_lang(text),
+        title=layout.title,
+        date=iso,
+        date_precision="day" if d else None,
+        date_source=src,
+        lead=lead,
+        body=paras,
+        photos=photos,
+        contacts=contacts,
+        countries=entities.countries(text),
+        people=entities.people(text),
+        sources=[source] if source else [],
+        subtitle=subtitle,
+        event_date=event.isoformat() if event and event != d else None,
+        attachments=attachments,
+        photo_credit=credit,
+    )
+    return release
+
+
+# --- bytes to text ----------------------------------------------------------------------
+
+
+def decode(data: bytes) -> tuple[str | None, list[str]]:
+    """Page bytes to text: UTF-8 (with or without BOM), else a legacy Cyrillic or Latin
+    code page, with a warning. None (with a warning) for binary files."""
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    elif data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            return data.decode("utf-16"), []
+        except UnicodeDecodeError:
+            pass
+    try:
+        return data.decode("utf-8"), []
+    except UnicodeDecodeError:
+        pass
+    sample = data[:65536]
+    controls = sum(1 for b in sample if b < 9 or 13 < b < 32)
+    if b"\x00" in sample[:4096] or controls > len(sample) // 20:
+        return None, ["not a text file (binary content)"]
+    high = sum(1 for b in sample if b >= 0xC0)
+    # In windows-1251 Cyrillic letters fill 0xC0-0xFF; Latin-1 text uses them sparingly.
+    if high > len(sample) * 0.15:
+        return data.decode("cp1251", errors="replace"), ["not UTF-8: read as windows-1251"]
+    return data.decode("cp1252", errors="replace"), ["not UTF-8: read as windows-1252 (Latin)"]
+
+
+def read_page(data: bytes, source: str) -> PageReading:
+    text, warnings = decode(data)
+    if text is None:
+        return PageReading(source, None, [], warnings)
+    page = parse_page(text, source)
+    page.warnings[:0] = warnings
+    return page

@@ -1,0 +1,91 @@
+"""Small pure helpers on strings: whitespace, look-alike letters, slugs, inert text."""
+
+from __future__ import annotations
+
+import re
+
+# \s in a str pattern already covers U+00A0 and the other Unicode spaces; zero-width
+# characters are not spaces to `re`, so they are listed explicitly.
+_SPACES = re.compile(r"[\s\u200b\u2060\ufeff]+")
+
+
+def squash(s: str) -> str:
+    """Collapse every run of whitespace (NBSP included) to one space and trim."""
+    return _SPACES.sub(" ", s).strip()
+
+
+# Cyrillic letters that pages use in place of the Latin ones they look like
+# (`СRRF` with a Cyrillic С, the Roman numeral `ХХ`). Folded only inside words that also
+# hold Latin letters, or are all look-alikes in upper case, so Russian text stays Russian.
+_LOOKALIKE = str.maketrans(
+    "АВСЕНІЈКМОРЅТХУаеіјорсухѕ",
+    "ABCEHIJKMOPSTXYaeijopcyxs",
+)
+_LOOKALIKE_CHARS = "АВСЕНІЈКМОРЅТХУаеіјорсухѕ"
+_MIXED_WORD = re.compile(r"\w+")
+_LATIN = re.compile(r"[A-Za-z]")
+_CYRILLIC = re.compile(r"[\u0400-\u04ff]")
+_ROMAN_LOOKALIKE = re.compile(r"^[ХІVМСLD]+$")  # Cyrillic Х, І, М, С among Latin V, L, D
+
+
+def _fold_word(m: re.Match[str]) -> str:
+    w = m.group(0)
+    if not _CYRILLIC.search(w):
+        return w
+    if _LATIN.search(w) or _ROMAN_LOOKALIKE.match(w):
+        return w.translate(_LOOKALIKE)
+    return w
+
+
+def fold_lookalikes(s: str) -> str:
+    """Replace Cyrillic look-alike letters inside Latin words with the Latin letters."""
+    if not _CYRILLIC.search(s):
+        return s
+    return _MIXED_WORD.sub(_fold_word, s)
+
+
+def is_mostly_cyrillic(s: str) -> bool:
+    cyr = len(_CYRILLIC.findall(s))
+    lat = len(_LATIN.findall(s))
+    return cyr > lat
+
+
+_TRANSLIT = {
+    "а": "a", "б": "b", "в": "v", "г": "g", "д": "d", "е": "e", "ё": "e", "ж": "zh",
+    "з": "z", "и": "i", "й": "y", "к": "k", "л": "l", "м": "m", "н": "n", "о": "o",
+    "п": "p", "р": "r", "с": "s", "т": "t", "у": "u", "ф": "f", "х": "kh", "ц": "ts",
+    "ч": "ch", "ш": "sh", "щ": "shch", "ъ": "", "ы": "y", "ь": "", "э": "e", "ю": "yu",
+    "я": "ya", "і": "i", "ї": "i", "є": "e", "ў": "u", "қ": "k", "ғ": "g", "ң": "n",
+    "ү": "u", "ұ": "u", "ө": "o", "һ": "h", "ә": "a",
+}  # fmt: skip
+_SLUG_WORD = re.compile(r"[a-z0-9]+")
+
+
+def slugify(s: str, max_words: int = 6, max_len: int = 50) -> str:
+    """A short readable ASCII slug: the first words of `s`, transliterated, hyphenated."""
+    low = fold_lookalikes(s).lower()
+    ascii_text = "".join(_TRANSLIT.get(ch, ch) for ch in low)
+    words = _SLUG_WORD.findall(ascii_text)
+    out: list[str] = []
+    length = 0
+    for w in words[:max_words]:
+        if out and length + 1 + len(w) > max_len:
+            break
+        out.append(w[:max_len])
+        length += len(w) + (1 if len(out) > 1 else 0)
+    return "-".join(out) or "untitled"
+
+
+# Control characters that a terminal would act on: C0 (except tab and newline), DEL, C1,
+# and the bidirectional overrides and isolates that reorder what is displayed.
+_CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def inert(s: str) -> str:
+    """Text safe to print: control and bidi-override characters removed."""
+    return _CONTROLS.sub("", s)
+
+
+def content_words(s: str) -> set[str]:
+    """Lower-cased word stems (first five letters) of the words of four letters or more."""
+    return {w[:5] for w in re.findall(r"\w{4,}", fold_lookalikes(s).lower())}
