@@ -25,7 +25,6 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from cstonews import parse
 from cstonews.errors import Ambiguous, CstonewsError, ExitCode, NotFound
 from cstonews.query import keyword_fts, to_fts
 from cstonews.release import Release
@@ -259,6 +258,8 @@ class Archive:
         return keys
 
     def _add_file(self, rel: str, size_mtime: tuple[int, int], report: RefreshReport) -> set[str]:
+        from cstonews import parse  # its patterns cost start-up time; only refreshes need it
+
         path = self.root / rel
         try:
             data = path.read_bytes()

@@ -39,6 +39,7 @@ _IS_DOC = re.compile(rf"\.{_DOC_EXT}$")
 _LEADING_FILE = re.compile(rf"^({_FILE_TOKEN})(?:\s+|(?=[A-ZА-ЯЁ«\"“]))")
 _TRAILING_FILE = re.compile(rf"(?:(?<=\s)|(?<=[.!?\"”»)]))({_FILE_TOKEN})$")
 
+_LIST_BULLET = re.compile(r"^[-•·*▪►]\s")  # em dashes mark interview questions instead
 _FINAL_STOP = re.compile(r"[.!?…:;,]['\"”»’)\]]*$")
 _BULLET = re.compile(r"^(?:[-–—•·*▪►]|\d{1,2}[.)])\s")
 _PHOTO_CREDIT = re.compile(r"(?i)^(?:photo|фото)\s*(?:by|:|—|-)\s*\S")
@@ -108,7 +109,7 @@ def _stamp_line(line: _Line) -> _Stamp | None:
     m = _STAMP_HEAD.match(line.text)
     if not m:
         return None
-    raw_rest = line.raw.strip()[10:] if m.group(2) else None
+    raw_rest = line.raw.strip()[10:].strip() if m.group(2) else None
     files = _stamp_rest(raw_rest)
     if files is None:
         return None
@@ -144,7 +145,11 @@ def _is_dateline(t: str) -> bool:
 
 
 def _is_contact(t: str) -> bool:
-    return bool(_PHONE.search(t) or _EMAIL.search(t)) and len(t) < 250
+    """A press-office line: phones or an e-mail, with little else (a name, `fax`)."""
+    if not (_PHONE.search(t) or _EMAIL.search(t)):
+        return False
+    rest = _EMAIL.sub("", _PHONE.sub("", t))
+    return len(rest.strip(" ,;.")) <= 80 and not re.search(r"[.!?] [A-ZА-ЯЁ]", rest)
 
 
 def _title_like(line: _Line) -> bool:
@@ -446,8 +451,9 @@ def _non_article(lines: list[_Line], stamped: bool) -> str | None:
     prose = sum(1 for t in texts if _ends_sentence(t) and len(t) > 80)
     if len(texts) >= 6 and prose <= 1 and sum(1 for ln in lines if _title_like(ln)) >= 5:
         return "a list page of headlines, not an article"
-    bullets = sum(1 for t in texts if _BULLET.match(t))
-    if bullets >= 3 and not any(find_dates(t) for t in texts):
+    bullets = sum(1 for t in texts if _LIST_BULLET.match(t))
+    questions = any(t.endswith("?") for t in texts)
+    if bullets >= 3 and not questions and not any(find_dates(t) for t in texts):
         return "a static page, not an article"
     return None
 
@@ -520,12 +526,18 @@ def _article(lines: list[_Line], layout: _Layout, source: str, warnings: list[st
     contacts = [c for p in paras[start:] if not _UNDERSCORES.fullmatch(p) for c in _split_contact(p)]
     paras = paras[:start]
 
-    credit = None
-    if paras and _PHOTO_CREDIT.match(paras[0]):
-        credit = paras.pop(0)
-    subtitle = None
-    if len(paras) >= 2 and _title_like(_Line(paras[0], paras[0])) and not _is_dateline(paras[0]):
-        subtitle = paras.pop(0)
+    # Before the body proper: a subtitle and a `Photo: ...` credit, in either order.
+    credit = subtitle = None
+    for _ in range(2):
+        if paras and credit is None and _PHOTO_CREDIT.match(paras[0]):
+            credit = paras.pop(0)
+        elif (
+            subtitle is None
+            and len(paras) >= 2
+            and _title_like(_Line(paras[0], paras[0]))
+            and not _is_dateline(paras[0])
+        ):
+            subtitle = paras.pop(0)
     dateline = paras[0] if paras and _is_dateline(paras[0]) else None
     lead_paras = paras[1:] if dateline else paras
     lead = lead_paras[0] if lead_paras else ""

@@ -1,0 +1,234 @@
+"""The archive index: merging across pages, incremental refresh, queries."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from cstonews.archive import Archive, Selection, index_path
+from cstonews.errors import Ambiguous, NotFound
+
+SAMPLES = Path(__file__).resolve().parent.parent / "samples"
+ARMS_LEAD = (
+    "On April 2, 2019, in Moscow, under the chairmanship of the head of the CSTO Secretariat "
+    "political cooperation department Ara Badalyan, consultations of the CSTO member states "
+    "delegations “On Cooperation in Arms Control, Disarmament and Non-Proliferation” with the "
+    "participation of the CSTO Secretariat representatives were held."
+)
+
+
+def open_archive(root: Path, tmp_path: Path) -> Archive:
+    arch = Archive(root, index_path(tmp_path / "cache", root))
+    arch.refresh()
+    return arch
+
+
+def everything(arch: Archive) -> list:
+    return arch.select(Selection(limit=0))
+
+
+def page(title: str, lead: str, stamp: str = "", sidebar: tuple[str, ...] = ()) -> str:
+    head = "\n\n".join(sidebar)
+    title_lines = f"{title}\n\n{title} {stamp}" if stamp else title
+    return f"{head}\n\n{title_lines}\n\n{lead}\n\nBack to the section\n\nBack to the all news\n"
+
+
+def touch_later(path: Path) -> None:
+    """Make sure a directory's mtime moves even on coarse clocks."""
+    st = path.stat()
+    os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns + 1_000_000_000))
+
+
+def test_samples_make_sixteen_releases(archive_dir: Path, tmp_path: Path) -> None:
+    arch = open_archive(archive_dir, tmp_path)
+    rels = everything(arch)
+    assert arch.count() == (5, 16)
+    assert sum(r.kind == "article" for r in rels) == 5
+    assert len({r.id for r in rels}) == 16
+    # The working-group teaser is on three pages: one release, three sources.
+    (wg,) = [r for r in rels if r.lead.startswith("On July 9, 2020")]
+    assert wg.kind == "teaser" and len(wg.sources) == 3
+    assert all(Path(s).is_absolute() and Path(s).exists() for s in wg.sources)
+
+
+def test_teaser_with_an_articles_lead_is_that_article(archive_dir: Path, tmp_path: Path) -> None:
+    (archive_dir / "later.txt").write_text(
+        page("Another event", "On June 1, 2021, something happened.", sidebar=(ARMS_LEAD,))
+    )
+    arch = open_archive(archive_dir, tmp_path)
+    rels = everything(arch)
+    arms = [r for r in rels if r.lead == ARMS_LEAD]
+    assert len(arms) == 1 and arms[0].kind == "article"
+    assert str(archive_dir / "later.txt") in arms[0].sources
+    assert arch.count() == (6, 17)
+
+
+def test_headline_teaser_is_the_article_with_that_title(archive_dir: Path, tmp_path: Path) -> None:
+    title = "The CSTO Mission advance team will be sent to the Republic of Armenia on September 15"
+    (archive_dir / "x.txt").write_text(
+        page("Another event", "On June 1, 2021, something happened.", sidebar=(title, "A teaser lead."))
+    )
+    arch = open_archive(archive_dir, tmp_path)
+    mission = arch.get("2022-09-14-the-csto-mission")
+    assert str(archive_dir / "x.txt") in mission.sources
+    assert not [r for r in everything(arch) if r.lead == title]
+
+
+def test_added_removed_renamed_and_replaced_pages_show_up(archive_dir: Path, tmp_path: Path) -> None:
+    arch = open_archive(archive_dir, tmp_path)
+    new = archive_dir / "new.txt"
+    new.write_text(page("A new release", "On June 1, 2021, a new event took place."))
+    touch_later(archive_dir)
+    assert arch.refresh().read == 1
+    assert arch.get("2021-06-01-a-new-release").sources == [str(new)]
+
+    renamed = archive_dir / "renamed.txt"
+    new.rename(renamed)
+    touch_later(archive_dir)
+    arch.refresh()
+    assert arch.get("2021-06-01-a-new-release").sources == [str(renamed)]
+
+    replacement = archive_dir / ".tmp-replacement"
+    replacement.write_text(page("A replaced release", "On June 2, 2021, it was replaced."))
+    replacement.rename(renamed)
+    touch_later(archive_dir)
+    arch.refresh()
+    with pytest.raises(NotFound):
+        arch.get("2021-06-01-a-new-release")
+    assert arch.get("2021-06-02-a-replaced-release").sources == [str(renamed)]
+
+    renamed.unlink()
+    touch_later(archive_dir)
+    arch.refresh()
+    with pytest.raises(NotFound):
+        arch.get("2021-06-02")
+    assert arch.count() == (5, 16)
+
+
+def test_subfolders_come_and_go(archive_dir: Path, tmp_path: Path) -> None:
+    arch = open_archive(archive_dir, tmp_path)
+    sub = archive_dir / "2021" / "june"
+    sub.mkdir(parents=True)
+    (sub / "a.txt").write_text(page("Deep release", "On June 3, 2021, a deep event."))
+    touch_later(archive_dir)
+    arch.refresh()
+    assert arch.get("2021-06-03-deep-release")
+    shutil.rmtree(archive_dir / "2021")
+    touch_later(archive_dir)
+    arch.refresh()
+    assert arch.count() == (5, 16)
+
+
+def test_edit_in_place_is_caught_by_a_full_refresh(archive_dir: Path, tmp_path: Path) -> None:
+    target = archive_dir / "2019-04-02-arms-control-consultations.txt"
+    arch = open_archive(archive_dir, tmp_path)
+    dir_mtime = archive_dir.stat().st_mtime_ns
+    with target.open("a", encoding="utf-8") as f:  # same file: the folder does not change
+        f.write("\nAn added closing paragraph.\n")
+    os.utime(archive_dir, ns=(dir_mtime, dir_mtime))
+    assert arch.refresh().read == 0  # the cheap check trusts folder times
+    assert arch.refresh(full=True).read == 1
+    assert arch.get("2019-04-02").body[-1] == "An added closing paragraph."
+
+
+def test_ids_are_stable_across_rebuilds_and_machines(archive_dir: Path, tmp_path: Path) -> None:
+    first = sorted(r.id for r in everything(open_archive(archive_dir, tmp_path / "a")))
+    other = tmp_path / "elsewhere"
+    shutil.copytree(archive_dir, other)
+    second = sorted(r.id for r in everything(open_archive(other, tmp_path / "b")))
+    arch = open_archive(archive_dir, tmp_path / "a")
+    arch.rebuild()
+    assert first == second == sorted(r.id for r in everything(arch))
+
+
+def test_colliding_ids_get_a_suffix(tmp_path: Path) -> None:
+    root = tmp_path / "pages"
+    root.mkdir()
+    (root / "a.txt").write_text(page("Same words here", "On May 1, 2020, the first event."))
+    (root / "b.txt").write_text(page("Same words here", "On May 1, 2020, the second event."))
+    ids = sorted(r.id for r in everything(open_archive(root, tmp_path)))
+    assert len(ids) == 2 and ids[0] == "2020-05-01-same-words-here"
+    assert ids[1].startswith("2020-05-01-same-words-here-")
+
+
+def test_prefixes(archive_dir: Path, tmp_path: Path) -> None:
+    arch = open_archive(archive_dir, tmp_path)
+    assert arch.get("2019-04").title is not None
+    with pytest.raises(Ambiguous) as e:
+        arch.get("2023-11-23")
+    assert len(e.value.candidates) == 2
+    with pytest.raises(NotFound):
+        arch.get("1999")
+
+
+def test_selection_filters_and_order(archive_dir: Path, tmp_path: Path) -> None:
+    arch = open_archive(archive_dir, tmp_path)
+    rels = everything(arch)
+    dates = [r.date for r in rels]
+    known = [d for d in dates if d]
+    assert known == sorted(known, reverse=True)
+    assert dates[-3:] == [None, None, None]  # unknown dates sort last
+    oldest = arch.select(Selection(limit=0, reverse=True))
+    assert oldest[0].date == "2018-11-27" and oldest[-1].date is None
+
+    period = arch.select(Selection(since=date(2019, 1, 1), until=date(2020, 6, 30), limit=0))
+    assert [r.date for r in period] == ["2019-05-17", "2019-04-02"]
+    afgh = arch.select(Selection(keywords=["Afghanistan"], limit=0))
+    assert {r.date for r in afgh} == {"2022-02-09", "2019-05-17"}
+    both = arch.select(Selection(keywords=["afghanistan", "Dushanbe"], limit=0))
+    assert [r.date for r in both] == ["2019-05-17"]
+    assert arch.select(Selection(keywords=["Afghanist"], limit=0)) == []  # whole words only
+    assert len(arch.select(Selection(kind="article", limit=0))) == 5
+    assert len(arch.select(Selection(limit=4))) == 4
+
+
+def test_search_ranks_titles_first_and_marks_matches(archive_dir: Path, tmp_path: Path) -> None:
+    arch = open_archive(archive_dir, tmp_path)
+    hits = arch.search('"arms control" AND Moscow', Selection())
+    assert hits[0].release.id == "2019-04-02-consultations-of-the-csto-member-states"
+    assert "\x02" in hits[0].snippet
+    hits = arch.search("Valdai", Selection())
+    assert hits[0].release.title is not None and "Valdai" in hits[0].release.title
+    assert arch.search("terror*", Selection(kind="teaser")) == []
+    either = arch.search("Lukashenko OR Shvedov", Selection(limit=0))
+    assert sorted(h.release.date or "" for h in either) == ["2018-11-27", "2023-11-23"]
+    by_date = arch.search("CSTO", Selection(limit=0), sort="date")
+    dated = [h.release.date for h in by_date if h.release.date]
+    assert dated == sorted(dated, reverse=True)
+
+
+def test_the_archive_folder_is_never_written(archive_dir: Path, tmp_path: Path) -> None:
+    def snapshot() -> dict[str, str]:
+        return {
+            str(p.relative_to(archive_dir)): hashlib.sha1(p.read_bytes()).hexdigest()
+            for p in archive_dir.rglob("*")
+            if p.is_file()
+        }
+
+    before = snapshot()
+    arch = open_archive(archive_dir, tmp_path)
+    arch.rebuild()
+    arch.search("CSTO", Selection())
+    assert snapshot() == before
+
+
+def test_unwritable_cache_falls_back_to_memory(archive_dir: Path, tmp_path: Path) -> None:
+    blocker = tmp_path / "not-a-dir"
+    blocker.write_text("a file where the cache folder should be")
+    arch = Archive(archive_dir, index_path(blocker, archive_dir))
+    arch.refresh()
+    assert arch.db_note and "temporary" in arch.db_note
+    assert arch.count() == (5, 16)
+
+
+def test_deleting_the_index_loses_nothing(archive_dir: Path, tmp_path: Path) -> None:
+    arch = open_archive(archive_dir, tmp_path)
+    before = [r.to_dict() for r in everything(arch)]
+    arch.close()
+    shutil.rmtree(tmp_path / "cache")
+    assert [r.to_dict() for r in everything(open_archive(archive_dir, tmp_path))] == before
