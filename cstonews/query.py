@@ -16,6 +16,11 @@ from cstonews.text import fold_lookalikes
 _TOKEN = re.compile(r'\s*(?:(?P<phrase>"[^"]*"?\*?)|(?P<paren>[()])|(?P<word>[^\s()"]+))')
 _OPERATORS = {"AND", "OR", "NOT"}
 _WORDISH = re.compile(r"\w")
+_CONTROLS = re.compile(r"[\x00-\x1f\x7f]")  # FTS5 ends a string at NUL; none of them is text
+
+
+def _clean(s: str) -> str:
+    return fold_lookalikes(_CONTROLS.sub(" ", s))
 
 
 def _quote(term: str) -> str:
@@ -24,7 +29,7 @@ def _quote(term: str) -> str:
 
 def to_fts(query: str) -> str:
     """Translate a user query into FTS5 syntax, or raise QueryError saying what is wrong."""
-    q = fold_lookalikes(query).strip()
+    q = _clean(query).strip()
     if not q:
         raise QueryError("empty search query")
     out: list[str] = []
@@ -85,6 +90,6 @@ def to_fts(query: str) -> str:
 
 def keyword_fts(words: list[str]) -> str:
     """`-k` keywords: each must occur as a whole word (or phrase), in title or body."""
-    terms = [fold_lookalikes(w).strip() for w in words]
+    terms = [_clean(w).strip() for w in words]
     terms = [t for t in terms if _WORDISH.search(t)]
     return " AND ".join(_quote(t) for t in terms)

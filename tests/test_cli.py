@@ -1,0 +1,278 @@
+"""The command line, through Typer's runner: output, exit codes, machine formats."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from cstonews.cli import app
+from cstonews.environment import Environment
+from cstonews.release import CONTRACT_FIELDS
+
+ROOT = Path(__file__).resolve().parent.parent
+ESC = "\x1b"
+runner = CliRunner()
+
+
+def cst(*args: str, env: dict[str, str] | None = None, obj: Environment | None = None):
+    return runner.invoke(app, list(args), env=env, obj=obj)
+
+
+def tty_env(**environ: str) -> Environment:
+    """An environment that looks like a terminal, writing into strings."""
+    return Environment(
+        stdout=io.StringIO(), stderr=io.StringIO(), stdout_isatty=True, stderr_isatty=True,
+        environ=dict(environ), width=100, height=10_000,
+    )  # fmt: skip
+
+
+def test_version() -> None:
+    r = cst("--version")
+    assert r.exit_code == 0 and re.fullmatch(r"cstonews \d+\.\d+\.\d+\n", r.stdout)
+
+
+def test_list_on_the_bundled_samples_is_plain_when_piped() -> None:
+    r = cst("list")
+    assert r.exit_code == 0
+    lines = r.stdout.splitlines()
+    assert len(lines) == 16
+    assert lines[0].startswith("2024-05-16-on-may-16-2024-the-csto ")
+    assert re.search(
+        r"^2019-04-02-consultations-of-the-csto-member-states +2019-04-02  Consultations of", r.stdout, re.M
+    )
+    assert "[teaser] On July 9, 2020" in r.stdout
+    assert lines[-1].split()[1] == "undated"
+    assert ESC not in r.stdout
+
+
+def test_list_json_keeps_the_contract() -> None:
+    r = cst("list", "--format", "json", "--limit", "0")
+    assert r.exit_code == 0
+    rels = json.loads(r.stdout)
+    assert len(rels) == 16
+    for rel in rels:
+        assert list(rel)[: len(CONTRACT_FIELDS)] == list(CONTRACT_FIELDS)
+    dates = [x["date"] for x in rels if x["date"]]
+    assert dates == sorted(dates, reverse=True)
+
+
+def test_list_filters_like_the_brief() -> None:
+    r = cst("list", "--since", "2019", "--until", "2020-06", "--keyword", "Afghanistan", "-f", "ids")
+    assert r.exit_code == 0
+    assert r.stdout.splitlines() == ["2019-05-17-csto-delegation-took-part-in-the"]
+    r = cst("list", "--until", "2019", "-f", "ids")  # the whole of 2019
+    assert r.stdout.splitlines() == [
+        "2019-05-17-csto-delegation-took-part-in-the",
+        "2019-04-02-consultations-of-the-csto-member-states",
+        "2018-11-27-at-the-permanent-council-of-the",
+    ]
+    r = cst("list", "--since", "May 2019", "--until", "17.05.2019", "-f", "ids")
+    assert r.stdout.splitlines() == ["2019-05-17-csto-delegation-took-part-in-the"]
+    r = cst("list", "--kind", "teaser", "--reverse", "-n", "2", "-f", "ids")
+    assert r.stdout.splitlines() == [
+        "2020-07-09-on-july-9-2020-the-csto",
+        "2023-11-21-in-accordance-with-the-action-plan",
+    ]
+
+
+def test_other_list_formats() -> None:
+    r = cst("list", "-f", "jsonl", "-n", "3")
+    assert [json.loads(line)["kind"] for line in r.stdout.splitlines()] == ["teaser"] * 3
+    r = cst("list", "-f", "csv", "-n", "0")
+    rows = list(csv.DictReader(io.StringIO(r.stdout)))
+    assert len(rows) == 16 and list(rows[0]) == list(CONTRACT_FIELDS)
+    arms = next(x for x in rows if x["id"].startswith("2019-04-02"))
+    assert arms["photos"] == "ZVF_4799.JPG" and arms["body"].count("\n\n") == 2
+
+
+def test_nothing_found_keeps_machine_formats_valid() -> None:
+    r = cst("list", "--since", "2030", "-f", "json")
+    assert r.exit_code == 1 and json.loads(r.stdout) == []
+    r = cst("list", "--since", "2030", "-f", "csv")
+    assert r.exit_code == 1 and r.stdout.splitlines() == [",".join(CONTRACT_FIELDS)]
+    r = cst("search", "nonexistentword", "-f", "json")
+    assert r.exit_code == 1 and json.loads(r.stdout) == []
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("list", "--since", "someday"), "--since: not a date"),
+        (("list", "--since", "2021", "--until", "2020"), "is after --until"),
+        (("list", "--format", "xml"), "--format must be one of"),
+        (("list", "--kind", "memo"), "--kind must be one of"),
+        (("search", '"arms control'), "unclosed quote"),
+        (("search", "Moscow AND"), "AND needs a term after it"),
+        (("show", "2023-11-23"), "matches several releases"),
+        (("--archive", "/nonexistent/folder", "list"), "archive folder not found"),
+    ],
+)
+def test_bad_usage_is_one_line_and_exit_2(args: tuple[str, ...], message: str) -> None:
+    r = cst(*args)
+    assert r.exit_code == 2, r.stdout + r.stderr
+    assert message in r.stderr
+    assert "Traceback" not in r.stderr
+    assert r.exception is None or isinstance(r.exception, SystemExit)
+    if message != "matches several releases":
+        assert len(r.stderr.strip().splitlines()) == 1
+
+
+def test_typer_usage_errors_exit_2() -> None:
+    r = cst("list", "--limit", "lots")
+    assert r.exit_code == 2 and "Traceback" not in r.stderr
+
+
+def test_search() -> None:
+    r = cst("search", '"arms control" AND Moscow')
+    assert r.exit_code == 0
+    first = r.stdout.splitlines()[0]
+    assert first.startswith("2019-04-02-consultations-of-the-csto-member-states")
+    assert "\x02" not in r.stdout and "\x03" not in r.stdout
+    hits = json.loads(cst("search", "terror*", "-f", "json").stdout)
+    assert hits and all("snippet" in h for h in hits)
+    assert "terror" in hits[0]["snippet"].lower()
+    r = cst("search", "CSTO", "--sort", "date", "--kind", "article", "-f", "ids")
+    assert r.stdout.splitlines()[0] == "2022-09-14-the-csto-mission-advance-team-will"
+
+
+def test_show() -> None:
+    r = cst("show", "2019-04")
+    assert r.exit_code == 0
+    assert r.stdout.startswith("Consultations of the CSTO member states")
+    assert "2019-04-02 (read from the lead)" in r.stdout
+    assert "Photos: ZVF_4799.JPG" in r.stdout and "People: Ara Badalyan" in r.stdout
+    assert "Sources: " in r.stdout
+    body = r.stdout.split("\n\n", 1)[1].split("\nCountries:")[0]
+    assert body.count("\n\n") >= 2 and max(len(line) for line in body.splitlines()) <= 80
+    data = json.loads(cst("show", "2018-11", "-f", "json").stdout)
+    assert data["date_source"] == "stamp" and len(data["contacts"]) == 4
+    md = cst("show", "2022-02", "-f", "markdown").stdout
+    assert md.startswith("# Stanislav Zas at the “Valdai” Club") and "**Date:** 2022-02-09" in md
+    r = cst("show", "1999-01-01")
+    assert r.exit_code == 1 and "no release" in r.stderr
+
+
+def test_ambiguous_prefix_lists_candidates() -> None:
+    r = cst("show", "2023-11-23")
+    assert r.exit_code == 2
+    assert "2023-11-23-a-meeting-of-the-csto-collective" in r.stderr
+    assert "2023-11-23-a-meeting-of-the-heads-of" in r.stderr
+
+
+def test_parse_json_for_good_and_unreadable_files(tmp_path: Path) -> None:
+    sample = ROOT / "samples" / "2022-02-09-zas-valdai-club.txt"
+    missing = tmp_path / "missing.txt"
+    r = cst("parse", str(sample), str(missing), str(tmp_path), "--format", "json")
+    assert r.exit_code == 0
+    out = json.loads(r.stdout)
+    assert [o["source"] for o in out] == [str(sample), str(missing), str(tmp_path)]
+    assert out[0]["article"]["date"] == "2022-02-09" and len(out[0]["teasers"]) == 5
+    assert out[1]["article"] is None and out[1]["warnings"][0].startswith("cannot read")
+    assert out[2]["article"] is None and out[2]["warnings"]
+    text = cst("parse", str(sample)).stdout
+    assert "article  2022-02-09  Stanislav Zas" in text and text.count("teaser ") == 5
+
+
+def test_index_reports_and_rebuilds(archive_dir: Path) -> None:
+    r = cst("--archive", str(archive_dir), "index")
+    assert r.exit_code == 0 and r.stdout.startswith("5 pages, 16 releases in")
+    (archive_dir / "cut.txt").write_text("A title of a cut page\n\nOn May 2, 2020, the text stops mid")
+    r = cst("index", "--verbose", "--archive", str(archive_dir))
+    assert "6 pages" in r.stdout and "(1 read, 0 removed)" in r.stdout
+    assert "cut.txt: page is cut off inside the body" in r.stdout
+    r = cst("index", "--rebuild", "--archive", str(archive_dir))
+    assert "(6 read, 0 removed)" in r.stdout
+
+
+def test_archive_from_the_environment(archive_dir: Path) -> None:
+    (archive_dir / "extra.txt").write_text("Extra title here\n\nOn June 5, 2021, extra things happened.\n")
+    r = cst("list", "-f", "ids", env={"CSTONEWS_ARCHIVE": str(archive_dir)})
+    assert "2021-06-05-extra-title-here" in r.stdout.splitlines()
+
+
+HOSTILE = (
+    "Sidebar teaser with \x1b]0;pwned\x07 a title sequence and \x1b[2J a clear.\n\n"
+    "Title with [bold red]markup[/bold red] and \x1b[31mred\x1b[0m\n\n"
+    "On May 5, 2021, the \u202eevil\u202c text [link=http://x]here[/link] and \x9b31m C1.\n\n"
+    "Back to the section\n"
+)
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("list",), ("list", "-f", "csv"), ("list", "-f", "json"), ("list", "-f", "jsonl"),
+        ("search", "markup"), ("show", "2021-05-05"), ("show", "2021-05-05", "-f", "markdown"),
+        ("show", "2021-05-05", "-f", "json"),
+    ],
+)  # fmt: skip
+def test_hostile_text_stays_inert(tmp_path: Path, args: tuple[str, ...]) -> None:
+    (tmp_path / "evil.txt").write_text(HOSTILE)
+    r = cst("--archive", str(tmp_path), *args)
+    assert r.exit_code == 0
+    for bad in ("\x1b", "\x07", "\u202e", "\x9b"):
+        assert bad not in r.stdout
+    if args[-1] in ("json", "jsonl"):
+        parsed = (
+            [json.loads(x) for x in r.stdout.splitlines()] if args[-1] == "jsonl" else json.loads(r.stdout)
+        )
+        assert "\u202e" in json.dumps(parsed, ensure_ascii=False)  # the data itself is exact
+    else:
+        assert "[bold red]markup[/bold red]" in r.stdout.replace("\\", "")
+
+
+def test_rich_views_never_read_page_text_as_markup(tmp_path: Path) -> None:
+    (tmp_path / "evil.txt").write_text(HOSTILE)
+    for args in (("list",), ("show", "2021-05-05"), ("search", "markup")):
+        env = tty_env()
+        r = cst("--archive", str(tmp_path), *args, obj=env)
+        assert r.exit_code == 0
+        shown = env.stdout.getvalue()  # type: ignore[attr-defined]
+        plain = re.sub(r"\x1b\[[0-9;]*m", "", shown)
+        assert "[bold red]markup[/bold red]" in plain.replace("\n", " ")
+        assert "\x1b]" not in shown and "\x1b[2J" not in shown and "\x1b[31m" not in shown
+
+
+def test_terminal_output_is_coloured_unless_no_color() -> None:
+    env = tty_env()
+    assert cst("list", obj=env).exit_code == 0
+    assert "\x1b[36m" in env.stdout.getvalue()  # type: ignore[attr-defined]
+    env = tty_env(NO_COLOR="1")
+    cst("list", obj=env)
+    assert not re.search(r"\x1b\[(3\d|9\d)m", env.stdout.getvalue())  # type: ignore[attr-defined]
+
+
+def test_every_command_has_help_and_is_in_the_readme() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    import typer.main
+
+    commands = typer.main.get_command(app).commands  # type: ignore[attr-defined]
+    assert set(commands) >= {"list", "search", "show", "parse", "index"}
+    for name, command in commands.items():
+        r = cst(name, "--help")
+        assert r.exit_code == 0
+        assert (command.help or "").strip(), f"{name} has no help text"
+        assert " ".join(command.help.split()) in " ".join(r.stdout.split())
+        assert f"cstonews {name}" in readme, f"README does not show `cstonews {name}`"
+    assert "Exit codes" in cst("--help").stdout
+
+
+def test_python_dash_m_and_console_script() -> None:
+    r = subprocess.run(
+        [sys.executable, "-m", "cstonews", "list", "-f", "ids", "-n", "1"], capture_output=True, text=True
+    )
+    assert r.returncode == 0 and r.stdout.strip() == "2024-05-16-on-may-16-2024-the-csto"
+
+
+def test_start_up_imports_no_heavy_module() -> None:
+    code = "import sys, cstonews.cli; print(sorted(m for m in ('rich', 'sqlite3', 'dateutil', 'pydantic', 'cstonews.parse') if m in sys.modules))"
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert r.stdout.strip() == "[]"
