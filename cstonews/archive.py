@@ -129,10 +129,12 @@ class Archive:
         except sqlite3.OperationalError:
             pass
         if version != SCHEMA_VERSION:
+            # Only a new or outdated index is written here: an ordinary open must not
+            # queue behind another process's long refresh.
             self._drop(db)
-        db.executescript(_SCHEMA)
-        db.execute("INSERT OR REPLACE INTO meta VALUES('schema', ?)", (SCHEMA_VERSION,))
-        db.execute("INSERT OR REPLACE INTO meta VALUES('root', ?)", (str(self.root.resolve()),))
+            db.executescript(_SCHEMA)
+            db.execute("INSERT OR REPLACE INTO meta VALUES('schema', ?)", (SCHEMA_VERSION,))
+            db.execute("INSERT OR REPLACE INTO meta VALUES('root', ?)", (str(self.root.resolve()),))
         return db
 
     @staticmethod
@@ -212,18 +214,19 @@ class Archive:
         report = RefreshReport()
         db = self.db
         listed = set(scan.listed_dirs)
-        old: dict[str, tuple[int, int, int]] = {}
-        for fid, path, d, size, mtime in db.execute("SELECT id, path, dir, size, mtime_ns FROM files"):
-            if scan.full or d in listed:
-                old[path] = (fid, size, mtime)
-        to_read = [p for p, sm in scan.files.items() if p not in old or old[p][1:] != sm]
-        gone = [p for p in old if p not in scan.files]
-        to_read.sort()
-        total = len(to_read)
-        if progress:
-            progress(0, total)
+        # The write lock comes first: another process may have indexed these files while
+        # this one was listing folders, and the comparison must see its work.
         db.execute("BEGIN IMMEDIATE")
         try:
+            old: dict[str, tuple[int, int, int]] = {}
+            for fid, path, d, size, mtime in db.execute("SELECT id, path, dir, size, mtime_ns FROM files"):
+                if scan.full or d in listed:
+                    old[path] = (fid, size, mtime)
+            to_read = sorted(p for p, sm in scan.files.items() if p not in old or old[p][1:] != sm)
+            gone = [p for p in old if p not in scan.files]
+            total = len(to_read)
+            if progress:
+                progress(0, total)
             affected: set[str] = set()
             for p in gone:
                 affected |= self._remove_file(old[p][0])

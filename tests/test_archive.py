@@ -232,3 +232,40 @@ def test_deleting_the_index_loses_nothing(archive_dir: Path, tmp_path: Path) -> 
     arch.close()
     shutil.rmtree(tmp_path / "cache")
     assert [r.to_dict() for r in everything(open_archive(archive_dir, tmp_path))] == before
+
+
+def test_a_refresh_sees_what_another_process_indexed_meanwhile(archive_dir: Path, tmp_path: Path) -> None:
+    """B lists the folder, then applies its listing while A's refresh of the same pages is
+    still open: B must compare against A's work under the write lock, not add pages twice."""
+    import threading
+    import time
+
+    db_file = index_path(tmp_path / "cache", archive_dir)
+    Archive(archive_dir, db_file).close()
+    listed, go, result = threading.Event(), threading.Event(), {}
+
+    def other_process() -> None:
+        b = Archive(archive_dir, db_file)
+        listing = b._scan_dirs(None)
+        listed.set()
+        go.wait()
+        try:
+            result["read"] = b._apply(listing, None).read
+            result["count"] = b.count()
+        except Exception as e:
+            result["error"] = e
+
+    t = threading.Thread(target=other_process)
+    t.start()
+    listed.wait()
+
+    def midway(done: int, total: int) -> None:
+        if done:  # inside A's transaction: let B start, and give it time to read
+            go.set()
+            time.sleep(0.3)
+
+    a = Archive(archive_dir, db_file)
+    a.refresh(progress=midway)
+    t.join()
+    assert "error" not in result, result.get("error")
+    assert result == {"read": 0, "count": (5, 16)}

@@ -276,3 +276,56 @@ def test_start_up_imports_no_heavy_module() -> None:
     code = "import sys, cstonews.cli; print(sorted(m for m in ('rich', 'sqlite3', 'dateutil', 'pydantic', 'cstonews.parse') if m in sys.modules))"
     r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert r.stdout.strip() == "[]"
+
+
+def _many_pages(root: Path, n: int) -> None:
+    root.mkdir(exist_ok=True)
+    for i in range(n):
+        day = date_for(i)
+        (root / f"p{i:04d}.txt").write_text(
+            f"Release number {i} of the generated archive\n\nOn {day}, event {i} took place in Minsk.\n\n"
+            "Back to the section\n"
+        )
+
+
+def date_for(i: int) -> str:
+    months = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"]  # fmt: skip
+    return f"{months[i % 12]} {1 + i % 28}, {2010 + i % 12}"
+
+
+def test_concurrent_processes_agree(tmp_path: Path) -> None:
+    root = tmp_path / "many"
+    _many_pages(root, 300)
+    cmd = [sys.executable, "-m", "cstonews", "--archive", str(root), "list", "-f", "ids", "-n", "0"]
+    procs = [
+        subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for _ in range(3)
+    ]
+    results = [p.communicate(timeout=120) for p in procs]
+    assert [p.returncode for p in procs] == [0, 0, 0], [err for _, err in results]
+    assert all(err == "" for _, err in results)
+    outs = {out for out, _ in results}
+    assert len(outs) == 1 and len(outs.pop().splitlines()) == 300
+
+
+def test_long_show_goes_through_the_pager(tmp_path: Path) -> None:
+    paged = tmp_path / "paged.txt"
+    env = tty_env(PAGER=f"sh -c 'cat > {paged}'")
+    env.height = 5
+    r = cst("show", "2022-02-09", obj=env)
+    assert r.exit_code == 0
+    assert env.stdout.getvalue() == ""  # type: ignore[attr-defined]
+    assert "Stanislav Zas at the" in paged.read_text()
+    env = tty_env(PAGER=f"sh -c 'cat > {tmp_path / 'not-used.txt'}'")
+    env.height = 5
+    cst("show", "2022-02-09", "--no-pager", obj=env)
+    assert "Stanislav Zas at the" in env.stdout.getvalue()  # type: ignore[attr-defined]
+    assert not (tmp_path / "not-used.txt").exists()
+
+
+def test_long_refresh_shows_progress_on_a_terminal(tmp_path: Path) -> None:
+    root = tmp_path / "many"
+    _many_pages(root, 260)
+    env = tty_env()
+    assert cst("--archive", str(root), "index", obj=env).exit_code == 0
+    assert "Indexing" in env.stderr.getvalue()  # type: ignore[attr-defined]
+    assert "260 pages, 260 releases" in env.stdout.getvalue()  # type: ignore[attr-defined]
