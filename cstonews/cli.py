@@ -161,8 +161,8 @@ def _selection(
     return sel
 
 
-def _open(ctx: typer.Context, archive: Path | None) -> Archive:
-    """Open the archive's index and bring it up to date with the folder."""
+def _archive(ctx: typer.Context, archive: Path | None) -> Archive:
+    """Open the index of the archive folder the options and environment name."""
     from cstonews import output
     from cstonews.archive import Archive, index_path
 
@@ -171,11 +171,20 @@ def _open(ctx: typer.Context, archive: Path | None) -> Archive:
     arch = Archive(root, index_path(env.cache_dir, root))
     if arch.db_note:
         output.note(env, arch.db_note)
+    return arch
+
+
+def _open(ctx: typer.Context, archive: Path | None) -> Archive:
+    """Open the archive's index and bring it up to date with the folder."""
+    from cstonews import output
+
+    arch = _archive(ctx, archive)
+    env = _env(ctx)
     with output.progress(env, "Indexing") as bar:
         report = arch.refresh(progress=bar)
-    unreadable = [(f, w) for f, w in report.warnings if w.startswith(("cannot read", "not a text"))]
-    for f, w in unreadable:
-        output.note(env, f"skipped {f}: {w}")
+    for f, w in report.warnings:
+        if w.startswith(("cannot read", "not a text")):
+            output.note(env, f"skipped {f}: {w}")
     return arch
 
 
@@ -298,18 +307,14 @@ def index(
     from collections import Counter
 
     from cstonews import output
-    from cstonews.archive import Archive, index_path
 
     env = _env(ctx)
-    root = env.archive_dir(archive or ctx.find_root().meta.get("archive"))
-    arch = Archive(root, index_path(env.cache_dir, root))
-    if arch.db_note:
-        output.note(env, arch.db_note)
+    arch = _archive(ctx, archive)
     with output.progress(env, "Indexing") as bar:
         report = arch.rebuild(bar) if rebuild else arch.refresh(full=True, progress=bar)
     files, releases = arch.count()
     env.stdout.write(
-        f"{files} pages, {releases} releases in {root} ({report.read} read, {report.removed} removed)\n"
+        f"{files} pages, {releases} releases in {arch.root} ({report.read} read, {report.removed} removed)\n"
     )
     problems = list(arch.warnings())
     if problems:
