@@ -6,6 +6,7 @@ import csv
 import io
 import json
 import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -329,3 +330,12 @@ def test_long_refresh_shows_progress_on_a_terminal(tmp_path: Path) -> None:
     assert cst("--archive", str(root), "index", obj=env).exit_code == 0
     assert "Indexing" in env.stderr.getvalue()  # type: ignore[attr-defined]
     assert "260 pages, 260 releases" in env.stdout.getvalue()  # type: ignore[attr-defined]
+
+
+def test_search_sees_through_lookalike_letters(tmp_path: Path) -> None:
+    shutil.copy(ROOT / "tests" / "pages" / "nbsp-and-lookalikes.txt", tmp_path / "page.txt")
+    for query in ("CRRF", "XX", "Interaction"):
+        r = cst("--archive", str(tmp_path), "search", query, "-f", "ids")
+        assert r.stdout.splitlines() == ["2018-10-05-exercise-of-the-crrf-interaction-2018"], query
+    shown = json.loads(cst("--archive", str(tmp_path), "show", "2018-10-05", "-f", "json").stdout)
+    assert "\u0421RRF" in shown["title"] and "\u0425\u0425 exercise" in shown["lead"]  # Cyrillic С, Х
