@@ -63,7 +63,7 @@ _SLUG_WORD = re.compile(r"[a-z0-9]+")
 
 def slugify(s: str, max_words: int = 6, max_len: int = 50) -> str:
     """A short readable ASCII slug: the first words of `s`, transliterated, hyphenated."""
-    low = fold_lookalikes(s).lower()
+    low = fold_lookalikes(s[:300]).lower()  # six words never need more than the start
     ascii_text = "".join(_TRANSLIT.get(ch, ch) for ch in low)
     words = _SLUG_WORD.findall(ascii_text)
     out: list[str] = []
