@@ -103,7 +103,9 @@ KindOpt = Annotated[
 LangOpt = Annotated[
     str | None, typer.Option("--lang", metavar="en|ru", help="Only releases in this language.")
 ]
-LimitOpt = Annotated[int, typer.Option("--limit", "-n", min=0, help="At most N releases (0 for all).")]
+LimitOpt = Annotated[
+    int, typer.Option("--limit", "-n", min=0, metavar="N", help="At most N releases (0 for all).")
+]
 ReverseOpt = Annotated[bool, typer.Option("--reverse", "-r", help="Oldest first.")]
 ListFormatOpt = Annotated[
     str | None,
@@ -219,7 +221,7 @@ def list_(
 @app.command(epilog=EPILOG)
 def search(
     ctx: typer.Context,
-    query: Annotated[str, typer.Argument(help='Words, "phrases", AND / OR / NOT, prefix*, (groups).')],
+    query: Annotated[str, typer.Argument(metavar="QUERY", help='Words, "phrases", AND / OR / NOT, prefix*, (groups).')],
     since: SinceOpt = None,
     until: UntilOpt = None,
     keyword: KeywordOpt = None,
