@@ -339,3 +339,10 @@ def test_search_sees_through_lookalike_letters(tmp_path: Path) -> None:
         assert r.stdout.splitlines() == ["2018-10-05-exercise-of-the-crrf-interaction-2018"], query
     shown = json.loads(cst("--archive", str(tmp_path), "show", "2018-10-05", "-f", "json").stdout)
     assert "\u0421RRF" in shown["title"] and "\u0425\u0425 exercise" in shown["lead"]  # Cyrillic С, Х
+
+
+def test_cache_follows_xdg_cache_home(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.delenv("CSTONEWS_CACHE_DIR")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    assert cst("list", "-n", "1").exit_code == 0
+    assert list((tmp_path / "xdg" / "cstonews" / "indexes").glob("samples-*.sqlite"))
