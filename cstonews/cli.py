@@ -33,7 +33,7 @@ class _Group(TyperGroup):
             env = ctx.obj if isinstance(ctx.obj, Environment) else Environment.from_os()
             from cstonews import output
 
-            output.error(env, e.message)
+            output.message(env, e.message)
             raise typer.Exit(int(e.exit_code)) from None
 
 
@@ -172,7 +172,7 @@ def _archive(ctx: typer.Context, archive: Path | None) -> Archive:
     root = env.archive_dir(archive or ctx.find_root().meta.get("archive"))
     arch = Archive(root, index_path(env.cache_dir, root))
     if arch.db_note:
-        output.note(env, arch.db_note)
+        output.message(env, arch.db_note)
     return arch
 
 
@@ -186,7 +186,7 @@ def _open(ctx: typer.Context, archive: Path | None) -> Archive:
         report = arch.refresh(progress=bar)
     for f, w in report.warnings:
         if w.startswith(("cannot read", "not a text")):
-            output.note(env, f"skipped {f}: {w}")
+            output.message(env, f"skipped {f}: {w}")
     return arch
 
 

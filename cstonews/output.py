@@ -69,12 +69,9 @@ def _label(r: Release, width: int = 110) -> str:
     return inert(r.title) if r.title else _shorten(inert(r.lead), width)
 
 
-def error(env: Environment, message: str) -> None:
-    env.stderr.write(f"cstonews: {inert(message)}\n")
-
-
-def note(env: Environment, message: str) -> None:
-    env.stderr.write(f"cstonews: {inert(message)}\n")
+def message(env: Environment, text: str) -> None:
+    """One line on stderr: an error, or a note about what was skipped."""
+    env.stderr.write(f"cstonews: {inert(text)}\n")
 
 
 # --- lists of releases ----------------------------------------------------------------
