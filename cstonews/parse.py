@@ -415,11 +415,13 @@ def make_id(d: str | None, text: str) -> str:
 def _teaser(day: date | None, paras: list[str], source: str) -> Release:
     text = " ".join(paras)
     lead = paras[0]
-    warnings: list[str] = []
     d: date | None = day
     src: str | None = "stamp"
     if day is None:  # an undated teaser: its date comes from its own text, if it says one
-        d, src, _ = _resolve_date(None, None, lead, None, warnings)
+        # A teaser without a year (`July 12, this year`) is ordinary sidebar text, not
+        # something the page failed to say: its date warnings are not the page's.
+        not_the_pages: list[str] = []
+        d, src, _ = _resolve_date(None, None, lead, None, not_the_pages)
     iso = d.isoformat() if d else None
     return Release(
         id=make_id(iso, lead),
