@@ -25,7 +25,7 @@ _NAV = re.compile(
 )
 _DATE_ONLY = re.compile(r"\d{2}\.\d{2}\.\d{4}")
 _STAMP_HEAD = re.compile(r"^(\d{2}\.\d{2}\.\d{4})(?:\s+(.*))?$")
-_GLUED_STAMP = re.compile(r"^(\d{2}\.\d{2}\.\d{4})([^\s\d.,].*)$")
+_GLUED_STAMP = re.compile(r"^(\d{2}\.\d{2}\.\d{4})([^\s.,].*)$")
 _TITLE_STAMP = re.compile(r"^(.*\S)\s+(\d{2}\.\d{2}\.\d{4})(?:\s+(.*))?$")
 _DOWNLOAD = re.compile(r"(?i)^(?:download(?: the)? document|скачать(?: документ)?)\s*:?\s*(.*)$")
 
@@ -44,6 +44,13 @@ _FINAL_STOP = re.compile(r"[.!?…:;,]['\"”»’)\]]*$")
 _BULLET = re.compile(r"^(?:[-–—•·*▪►]|\d{1,2}[.)])\s")
 _PHOTO_CREDIT = re.compile(r"(?i)^(?:photo|фото)\s*(?:by|:|—|-)\s*\S")
 _CAPS_LETTERS = re.compile(r"[^\W\d_]")
+# Titles of interviews, speeches and statements say so; their bodies open with a question
+# or a salutation, which shares no words with the title.
+_GENRE = re.compile(
+    r"(?i)^(?:the\s+)?(?:interview|answers|speech|statement|address|remarks|greetings|message|"
+    r"интервью|ответы|выступление|заявление|обращение|приветствие)\b"
+)
+_SPEECH_OPENING = re.compile(r"^(?:[-–—]\s*|\d{1,2}[.)]\s+)\S.*\?$|^(?:Dear|Уважаем\w*)\b.*!$")
 
 _PHONE = re.compile(r"\+?\d[\d ()\-]{8,}\d(?:\s*[-,]?\s*(?i:tel/fax|tel\.?|fax|факс|тел\.?(?:/факс)?))?")
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
@@ -146,6 +153,7 @@ def _is_dateline(t: str) -> bool:
 
 def _is_contact(t: str) -> bool:
     """A press-office line: phones or an e-mail, with little else (a name, `fax`)."""
+    t = _FILE_TOKEN_RE.sub("", t)  # `1500000000.jpg` is a photo, not a phone number
     if not (_PHONE.search(t) or _EMAIL.search(t)):
         return False
     rest = _EMAIL.sub("", _PHONE.sub("", t))
@@ -156,7 +164,11 @@ def _title_like(line: _Line) -> bool:
     t = line.text
     if not 6 <= len(t) <= 400:
         return False
+    if _TRAILING_FILE.search(t):  # `... were involved. IMG-0001.jpg`: prose with a photo name
+        t = _TRAILING_FILE.sub("", t).rstrip()
     if _FINAL_STOP.search(t) or _BULLET.match(t) or _PHOTO_CREDIT.match(t):
+        return False
+    if _UNDERSCORES.fullmatch(t) or _PRESS_HEAD.match(t):
         return False
     if _STAMP_HEAD.match(t) or _files_only(line.raw) is not None or _NAV.match(t):
         return False
@@ -186,9 +198,10 @@ class _Layout:
     stamp: _Stamp | None = None
     glued_body: str | None = None  # body text glued to the stamp: `14.03.2021On March ...`
     how: str = ""
+    score: float = 0.0  # how sure a guessed title is
 
 
-def _find_title(lines: list[_Line]) -> _Layout | None:
+def _find_title(lines: list[_Line], cut: bool = False) -> _Layout | None:
     n = len(lines)
     texts = [ln.text for ln in lines]
 
@@ -229,6 +242,11 @@ def _find_title(lines: list[_Line]) -> _Layout | None:
     # 3. The stamp glued to the first word of the body: `14.03.2021On March 12, ...`.
     for j in range(n - 1, 0, -1):
         m = _GLUED_STAMP.match(texts[j])
+        if m and m.group(2)[0].isdigit():
+            # `16.02.20169 February ...`: the year has four digits, the body opens with a day.
+            spans = find_dates(m.group(2))
+            opens = (spans and spans[0].start == 0 and spans[0].month) or re.match(r"\d{1,2}[.)] ", m.group(2))
+            m = m if opens else None  # ... or with a numbered question: `17.07.20221. What ...?`
         if m and _title_like(lines[j - 1]):
             return _Layout(
                 j - 1, j + 1, texts[j - 1], _Stamp(parse_stamp(m.group(1))), m.group(2), "glued stamp"
@@ -244,15 +262,24 @@ def _find_title(lines: list[_Line]) -> _Layout | None:
     lo = 0
     if date_lines:
         lo = date_lines[-1] + 2  # a dated teaser has at least one line of text
-    return _guess_title(lines, lo)
+    guess = _guess_title(lines, lo)
+    last = n - 1
+    if cut and last >= min(lo, last) and _title_like(lines[last]) and (guess is None or guess.score < 0.5):
+        # A page cut off right after its title: the title is its last line, after a
+        # teaser's full stop (or its date line), or alone.
+        prev = texts[last - 1] if last else ""
+        if not prev or _ends_sentence(prev) or _DATE_ONLY.fullmatch(prev):
+            return _Layout(last, n, texts[last], how="cut after the title")
+    return guess
 
 
 def _stamp_ends_sidebar(lines: list[_Line], j: int, date_lines: list[int]) -> bool:
     """Is the bare date line `j` (after a title-like line) the article's stamp?
 
     Dated teasers also start with a bare date line. The stamp is told apart by its date
-    (teasers' dates run close together, usually long after the article's) and by what
-    follows it (a teaser's text is followed by the title, not by more body).
+    (teasers' dates run close together, usually long after the article's) and, failing
+    that, by weighing both readings: line `j-1` as the title of the body after `j`, or `j`
+    as one more teaser's date, with the title somewhere after its text.
     """
     earlier = [d for d in date_lines if d < j]
     if not earlier:
@@ -261,41 +288,84 @@ def _stamp_ends_sidebar(lines: list[_Line], j: int, date_lines: list[int]) -> bo
     prev = parse_stamp(lines[earlier[-1]].text)
     if this and prev and (prev - this).days > 45:
         return True
-    # A teaser date would be followed by its text and then a title-like line.
-    after = _guess_title(lines, j + 2)
-    return after is None
+    later = _guess_title(lines, j + 2)
+    if later is None:
+        return True
+    here = _title_score(lines, j - 1, j + 1)
+    return here is not None and here >= later.score
+
+
+def _front_matter(ln: _Line) -> bool:
+    """Lines between a title and its lead: photo names, a `Photo:` credit, a dateline."""
+    return _files_only(ln.raw) is not None or bool(_PHOTO_CREDIT.match(ln.text)) or _is_dateline(ln.text)
+
+
+def _title_score(lines: list[_Line], i: int, after: int) -> float | None:
+    """How much line `i` looks like the title of the text from line `after` on.
+
+    A title shares words with its lead. The lead is found past photo names, a credit, a
+    dateline and a subtitle (a title-like line right after); the next title-like line
+    after that ends the text the title is compared with: it is a later headline's.
+    """
+    ln = lines[i]
+    if not _title_like(ln):
+        return None
+    following: list[str] = []
+    subtitle: str | None = None
+    for k in range(after, min(len(lines), after + 8)):
+        x = lines[k]
+        if _front_matter(x):
+            continue
+        if k == len(lines) - 1:
+            following.append(x.text)  # the last line: maybe a lead cut off mid-sentence
+            break
+        if _title_like(x) and not following:
+            if subtitle is None:
+                subtitle = x.text
+                continue
+            break
+        if _title_like(x):
+            break
+        following.append(x.text)
+        if len(following) == 2:
+            break
+    if not following and subtitle:
+        following = [subtitle]  # no subtitle after all: a lead cut off mid-sentence
+    if not following:
+        return None
+    cw = content_words(ln.text)
+    score = len(cw & content_words(" ".join(following))) / max(1, len(cw))
+    if after < len(lines) and (find_dates(following[0][:60]) or _is_dateline(lines[after].text)):
+        score += 0.25
+    prev = lines[i - 1].text if i > 0 else ""
+    if i == 0 or _ends_sentence(prev) or _DATE_ONLY.fullmatch(prev):
+        score += 0.1
+    # `Interview of ...` over `— What ...?`, `Speech ...` over `Dear colleagues!`
+    score += 0.4 if _GENRE.match(ln.text) else 0.2 if _SPEECH_OPENING.match(following[0]) else 0
+    if _is_caps(ln.text):
+        score -= 0.5
+    if len(ln.text) > 250:
+        score -= 0.2
+    if _PRESS_HEAD.match(ln.text) or any(_is_contact(x.text) for x in lines[i + 1 : i + 3]):
+        score -= 1  # the press-office block's name line
+    return score
 
 
 def _guess_title(lines: list[_Line], lo: int) -> _Layout | None:
     """Score the title-like lines from `lo` on; the title shares words with its lead."""
-    n = len(lines)
     best: tuple[float, int] | None = None
-    for i in range(max(lo, 0), n - 1):
-        ln = lines[i]
-        if not _title_like(ln):
-            continue
-        following = [x.text for x in lines[i + 1 : i + 4] if _files_only(x.raw) is None]
-        if not following:
-            continue
-        cw = content_words(ln.text)
-        ov = len(cw & content_words(" ".join(following))) / max(1, len(cw))
-        score = ov
-        first = following[0]
-        if find_dates(first) or _is_dateline(first):
-            score += 0.25
-        prev = lines[i - 1].text if i > 0 else ""
-        if i == 0 or _ends_sentence(prev) or _DATE_ONLY.fullmatch(prev):
-            score += 0.1
-        if _is_caps(ln.text):
-            score -= 0.5
-        if len(ln.text) > 250:
-            score -= 0.2
-        if best is None or score >= best[0]:
+    for i in range(max(lo, 0), len(lines) - 1):
+        score = _title_score(lines, i, i + 1)
+        if score is not None and (best is None or score >= best[0]):
             best = (score, i)
     if best is None:
         return None
-    i = best[1]
-    return _Layout(i, i + 1, lines[i].text, how="guessed")
+    score, i = best
+    if score < 0.4 and i > lo and _title_score(lines, i - 1, i + 1) is not None:
+        # Neither line says much about the text below (an interview): a title-like line
+        # right above is the title, and this one its subtitle.
+        i -= 1
+    return _Layout(i, i + 1, lines[i].text, how="guessed", score=score)
 
 
 def _split_teasers(lines: list[_Line]) -> list[tuple[date | None, list[str]]]:
@@ -478,7 +548,7 @@ def parse_page(text: str, source: str = "") -> PageReading:
     if not lines:
         return PageReading(source, None, [], [*warnings, "no article: only navigation lines"])
 
-    layout = _find_title(lines)
+    layout = _find_title(lines, cut)
     why_not = _non_article(lines, stamped=bool(layout and layout.stamp))
     if why_not:
         warnings.append(why_not)
