@@ -306,9 +306,8 @@ def index(
     archive: ArchiveOpt = None,
 ) -> None:
     """Bring the index up to date, comparing every file (catches pages edited in place)."""
-    from collections import Counter
-
     from cstonews import output
+    from cstonews.problems import summary as problems_summary
 
     env = _env(ctx)
     arch = _archive(ctx, archive)
@@ -320,12 +319,12 @@ def index(
     )
     problems = list(arch.warnings())
     if problems:
-        kinds = Counter(w.split(" (")[0].split(":")[0] for _, w in problems)
-        summary = ", ".join(f"{n} × {k}" for k, n in kinds.most_common())
-        env.stdout.write(f"warnings: {summary}\n")
+        env.stdout.write(f"{problems_summary(problems)}\n")
         if verbose:
             for f, w in problems:
                 env.stdout.write(f"  {f}: {w}\n")
+        else:
+            env.stdout.write("(cstonews index --verbose lists them)\n")
 
 
 def run(argv: list[str] | None = None) -> int:

@@ -189,6 +189,7 @@ def test_index_reports_and_rebuilds(archive_dir: Path) -> None:
     r = cst("index", "--verbose", "--archive", str(archive_dir))
     assert "6 pages" in r.stdout and "(1 read, 0 removed)" in r.stdout
     assert "cut.txt: page is cut off inside the body" in r.stdout
+    assert "\n1 page cut off\n" in r.stdout  # the one-line summary before the list
     r = cst("index", "--rebuild", "--archive", str(archive_dir))
     assert "(6 read, 0 removed)" in r.stdout
 
