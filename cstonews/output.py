@@ -295,6 +295,10 @@ def _page(env: Environment, text: str) -> bool:
 # --- parse ---------------------------------------------------------------------------------
 
 
+def _count(n: int, what: str) -> str:
+    return f"{n} {what}" if n == 1 else f"{n} {what}s"
+
+
 def pages(env: Environment, readings: Sequence[PageReading], fmt: str) -> None:
     if fmt == "json":
         env.stdout.write(to_json([p.to_dict() for p in readings]) + "\n")
@@ -305,8 +309,9 @@ def pages(env: Environment, readings: Sequence[PageReading], fmt: str) -> None:
         a = p.article
         if a:
             out.write(f"  article  {a.date or 'undated':<10}  {inert(a.title or '')}\n")
-            out.write(f"           date: {_date_line(a)}; {len(a.body)} paragraphs, "
-                      f"{len(a.photos)} photos, {len(a.contacts)} contact lines\n")  # fmt: skip
+            counts = ", ".join(_count(n, what) for n, what in
+                               ((len(a.body), "paragraph"), (len(a.photos), "photo"), (len(a.contacts), "contact line")))  # fmt: skip
+            out.write(f"           date: {_date_line(a)}; {counts}\n")
         else:
             out.write("  no article\n")
         for t in p.teasers:

@@ -348,3 +348,19 @@ def test_cache_follows_xdg_cache_home(monkeypatch: pytest.MonkeyPatch, tmp_path:
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
     assert cst("list", "-n", "1").exit_code == 0
     assert list((tmp_path / "xdg" / "cstonews" / "indexes").glob("samples-*.sqlite"))
+
+
+def test_russian_and_english_releases_share_one_archive(tmp_path: Path) -> None:
+    for name in ("russian-stamp", "russian-dated-teasers", "title-stamp-once"):
+        shutil.copy(ROOT / "tests" / "pages" / f"{name}.txt", tmp_path / f"{name}.txt")
+    everything = json.loads(cst("--archive", str(tmp_path), "list", "-n", "0", "-f", "json").stdout)
+    by_lang = {lang: {r["id"] for r in everything if r["lang"] == lang} for lang in ("en", "ru")}
+    assert by_lang["en"] and by_lang["ru"]
+    for lang in ("en", "ru"):
+        got = json.loads(cst("--archive", str(tmp_path), "list", "--lang", lang, "-n", "0", "-f", "json").stdout)
+        assert {r["id"] for r in got} == by_lang[lang]
+    found = json.loads(cst("--archive", str(tmp_path), "search", "постоянного", "-f", "json").stdout)
+    assert found and all(r["lang"] == "ru" for r in found)
+    assert any("Постоянного" in (r["title"] or "") + r["lead"] for r in found)  # case folded in Cyrillic
+    bad = cst("--archive", str(tmp_path), "list", "--lang", "de")
+    assert bad.exit_code == 2 and "--lang" in bad.stderr

@@ -15,9 +15,13 @@ from cstonews.errors import QueryError
 from cstonews.parse import parse_page, read_page
 from cstonews.query import keyword_fts, to_fts
 from cstonews.release import CONTRACT_FIELDS
+from cstonews.text import squash
 
-SAMPLES = sorted((Path(__file__).resolve().parent.parent / "samples").glob("*.txt"))
+HERE = Path(__file__).resolve().parent
+SAMPLES = sorted((HERE.parent / "samples").glob("*.txt"))
 SAMPLE_TEXTS = [p.read_text(encoding="utf-8") for p in SAMPLES]
+# The real samples and the variant pages: mutations of both must keep the contract.
+PAGE_TEXTS = SAMPLE_TEXTS + [p.read_bytes().decode("utf-8", "replace") for p in sorted((HERE / "pages").glob("*.txt"))]
 ISO = re.compile(r"\d{4}-\d{2}-\d{2}")
 SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
@@ -38,7 +42,7 @@ def assert_release(r: dict[str, Any], kind: str) -> None:
         assert r["title"] is None
 
 
-def assert_page(page: Any) -> None:
+def assert_page(page: Any, text: str | None = None) -> None:
     d = page.to_dict()
     assert set(d) == {"source", "article", "teasers", "warnings"}
     if d["article"] is not None:
@@ -46,6 +50,13 @@ def assert_page(page: Any) -> None:
     for t in d["teasers"]:
         assert_release(t, "teaser")
     assert all(isinstance(w, str) and w for w in d["warnings"])
+    if text is not None and d["article"] is not None:
+        # Teasers come before the article: each teaser's text is on the page before the
+        # last line that carries the article's title.
+        flat = squash(text)
+        title_at = flat.rfind(squash(d["article"]["title"] or ""))
+        for t in d["teasers"]:
+            assert 0 <= flat.find(squash(t["lead"])) < max(title_at, 0) + 1, t["lead"][:60]
 
 
 @SETTINGS
@@ -80,12 +91,12 @@ def test_page_like_lines(lines: list[str]) -> None:
 
 @st.composite
 def mutated_sample(draw: st.DrawFn) -> str:
-    lines = draw(st.sampled_from(SAMPLE_TEXTS)).split("\n")
+    lines = draw(st.sampled_from(PAGE_TEXTS)).split("\n")
     for _ in range(draw(st.integers(0, 6))):
         if not lines:
             break
         i = draw(st.integers(0, len(lines) - 1))
-        op = draw(st.sampled_from(["drop", "dup", "swap", "nbsp", "lookalike", "cut"]))
+        op = draw(st.sampled_from(["drop", "dup", "swap", "nbsp", "lookalike", "cut", "blank"]))
         if op == "drop":
             del lines[i]
         elif op == "dup":
@@ -98,6 +109,8 @@ def mutated_sample(draw: st.DrawFn) -> str:
             lines[i] = lines[i][:k] + "\u00a0\u00a0" + lines[i][k:]
         elif op == "lookalike":
             lines[i] = lines[i].replace("C", "С").replace("X", "Х").replace("o", "о")
+        elif op == "blank":
+            lines[i:i] = [""] * draw(st.integers(1, 4)) + ["   "]
         else:
             text = "\n".join(lines)
             return text[: draw(st.integers(0, len(text)))]
@@ -107,7 +120,30 @@ def mutated_sample(draw: st.DrawFn) -> str:
 @SETTINGS
 @given(mutated_sample())
 def test_mutated_real_pages(text: str) -> None:
-    assert_page(parse_page(text, "x.txt"))
+    assert_page(parse_page(text, "x.txt"), text)
+
+
+@SETTINGS
+@given(st.sampled_from(PAGE_TEXTS))
+def test_unmutated_pages_keep_teasers_before_the_article(text: str) -> None:
+    assert_page(parse_page(text, "x.txt"), text)
+
+
+NOT_DATES = st.sampled_from(
+    [
+        "Resolution 1540", "the 32nd anniversary", "+7495-795-27-10", "in 1941-1945", "Article 4",
+        "over 1,500 servicemen", "No. 12/2019", "300 units", "2019-2020 plan", "the XX century",
+        "odkb-pressa@gov.ru", "5 tons", "at 10:30", "the 2nd round", "ZVF_2019.JPG", "the year 2019",
+    ]
+)  # fmt: skip
+
+
+@SETTINGS
+@given(st.lists(NOT_DATES, min_size=1, max_size=6), st.sampled_from(["", "\n\nBack to the section"]))
+def test_numbers_that_are_not_dates_are_never_dates(pieces: list[str], end: str) -> None:
+    text = f"Meeting of the CSTO working group\n\nThe group discussed {', '.join(pieces)} and more.{end}"
+    page = parse_page(text, "x.txt")
+    assert page.article is not None and page.article.date is None
 
 
 @SETTINGS
