@@ -14,6 +14,7 @@ rebuilt only for the keys a refresh touched.
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import json
 import os
@@ -31,8 +32,11 @@ from cstonews.release import Release
 from cstonews.text import fold_lookalikes
 
 # Bump when the schema or the parser's reading changes: the index is then rebuilt.
-SCHEMA_VERSION = "1"
+SCHEMA_VERSION = "2"
 PAGE_SUFFIX = ".txt"
+# A saved page is tens of kilobytes; a file far larger is something else, and reading it
+# would stall every command that refreshes.
+MAX_PAGE_BYTES = 4 * 1024 * 1024
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT);
@@ -87,9 +91,31 @@ class RefreshReport:
     read: int = 0
     removed: int = 0
     warnings: list[tuple[str, str]] = field(default_factory=list)  # (file, warning)
+    unsettled: set[str] = field(default_factory=set)  # folders with a file that changed while read
 
 
 Progress = Callable[[int, int], None]
+
+
+class _TooLarge(Exception):
+    pass
+
+
+def _stat(path: Path) -> tuple[int, int] | None:
+    try:
+        st = path.stat()
+    except OSError:
+        return None
+    return st.st_size, st.st_mtime_ns
+
+
+def _read_error(path: Path, e: OSError) -> str:
+    """Why a page file could not be read, in plain words."""
+    if e.errno == errno.ELOOP:
+        return "cannot read: a symbolic link loop"
+    if path.is_symlink() and e.errno == errno.ENOENT:
+        return "cannot read: a broken symbolic link"
+    return f"cannot read: {e.strerror or e}"
 
 
 def index_path(cache_dir: Path, root: Path) -> Path:
@@ -203,8 +229,13 @@ class Archive:
                     if e.is_dir(follow_symlinks=False):
                         if child not in known:
                             todo.append(child)
-                    elif e.name.endswith(PAGE_SUFFIX) and e.is_file():
-                        fst = e.stat()
+                    elif e.name.endswith(PAGE_SUFFIX):
+                        if e.is_file():
+                            fst = e.stat()
+                        elif e.is_symlink():
+                            fst = e.stat(follow_symlinks=False)  # broken or a loop: warned of once
+                        else:
+                            continue
                         scan.files[child] = (fst.st_size, fst.st_mtime_ns)
                 except OSError:
                     continue
@@ -240,7 +271,10 @@ class Archive:
                     progress(n, total)
             self._regroup(affected)
             for d in listed:
-                if d in scan.dirs:
+                if d in report.unsettled:
+                    # A file changed while it was read: the next command lists it again.
+                    db.execute("INSERT OR REPLACE INTO dirs VALUES(?, -1)", (d,))
+                elif d in scan.dirs:
                     db.execute("INSERT OR REPLACE INTO dirs VALUES(?, ?)", (d, scan.dirs[d]))
                 else:
                     db.execute("DELETE FROM dirs WHERE path = ?", (d,))
@@ -264,12 +298,23 @@ class Archive:
         from cstonews import parse  # its patterns cost start-up time; only refreshes need it
 
         path = self.root / rel
+        size = size_mtime[0]
         try:
+            if size > MAX_PAGE_BYTES and path.is_file():
+                raise _TooLarge
             data = path.read_bytes()
+        except _TooLarge:
+            why = f"too large for a saved page ({size / 1e6:.1f} MB; pages are under {MAX_PAGE_BYTES >> 20} MB)"
+            page = parse.PageReading(rel, None, [], [why])
         except OSError as e:
-            page = parse.PageReading(rel, None, [], [f"cannot read: {e.strerror or e}"])
+            page = parse.PageReading(rel, None, [], [_read_error(path, e)])
         else:
             page = parse.read_page(data, rel)
+            if _stat(path) != size_mtime:
+                # Changed while being read: stored with an impossible mtime, so that the
+                # next refresh reads it again rather than trusting a half-written copy.
+                size_mtime = (size_mtime[0], -1)
+                report.unsettled.add(rel.rpartition("/")[0])
         for w in page.warnings:
             report.warnings.append((rel, w))
         cur = self.db.execute(

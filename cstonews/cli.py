@@ -179,14 +179,26 @@ def _archive(ctx: typer.Context, archive: Path | None) -> Archive:
 def _open(ctx: typer.Context, archive: Path | None) -> Archive:
     """Open the archive's index and bring it up to date with the folder."""
     from cstonews import output
+    from cstonews.problems import about_the_file
+    from cstonews.problems import summary as problems_summary
 
     arch = _archive(ctx, archive)
     env = _env(ctx)
     with output.progress(env, "Indexing") as bar:
         report = arch.refresh(progress=bar)
+    # What this refresh could not read: each bad file by name, the pages' other
+    # shortcomings in one line. Files are read once, so each is reported once.
+    rest = []
     for f, w in report.warnings:
-        if w.startswith(("cannot read", "not a text")):
+        what = about_the_file(w)
+        if what == "skipped":
             output.message(env, f"skipped {f}: {w}")
+        elif what == "read":
+            output.message(env, f"{f}: {w}")
+        else:
+            rest.append((f, w))
+    if rest:
+        output.message(env, f"{problems_summary(rest)} (cstonews index --verbose lists them)")
     return arch
 
 

@@ -662,11 +662,20 @@ def decode(data: bytes) -> tuple[str | None, list[str]]:
     controls = sum(1 for b in sample if b < 9 or 13 < b < 32)
     if b"\x00" in sample[:4096] or controls > len(sample) // 20:
         return None, ["not a text file (binary content)"]
-    high = sum(1 for b in sample if b >= 0xC0)
-    # In windows-1251 Cyrillic letters fill 0xC0-0xFF; Latin-1 text uses them sparingly.
-    if high > len(sample) * 0.15:
-        return data.decode("cp1251", errors="replace"), ["not UTF-8: read as windows-1251"]
+    if _looks_cyrillic(sample):
+        return data.decode("cp1251", errors="replace"), ["not UTF-8: read as windows-1251 (Cyrillic)"]
     return data.decode("cp1252", errors="replace"), ["not UTF-8: read as windows-1252 (Latin)"]
+
+
+def _looks_cyrillic(sample: bytes) -> bool:
+    """windows-1251 or a Latin code page? In windows-1251 every Cyrillic letter is a byte
+    of 0xC0-0xFF, so they come in runs (whole words); Latin text has an accented letter
+    here and there, between ASCII ones."""
+    high = [i for i, b in enumerate(sample) if b >= 0xC0]
+    if not high:
+        return False
+    paired = sum(1 for i in high if (i > 0 and sample[i - 1] >= 0xC0) or (i + 1 < len(sample) and sample[i + 1] >= 0xC0))
+    return paired > len(high) * 0.6
 
 
 def read_page(data: bytes, source: str) -> PageReading:

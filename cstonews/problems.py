@@ -20,7 +20,21 @@ _KINDS = [
     ("empty page", "empty file", "empty files"),
     ("not a text file", "file that is not text", "files that are not text"),
     ("cannot read", "unreadable file", "unreadable files"),
+    ("too large", "file too large to be a page", "files too large to be a page"),
 ]
+# Kinds that concern the file rather than the page's text: each such file is named on
+# its own (`skipped` when nothing could be read from it).
+_SKIPPED = ("no article: only navigation", "empty page", "not a text file", "cannot read", "too large")
+_READ_WITH_A_NOTE = ("not UTF-8", "NUL bytes")
+
+
+def about_the_file(warning: str) -> str | None:
+    """`skipped` or `read` for a warning about the file itself; None for one about its text."""
+    if warning.startswith(_SKIPPED):
+        return "skipped"
+    if warning.startswith(_READ_WITH_A_NOTE):
+        return "read"
+    return None
 
 
 def kind(warning: str) -> int:
