@@ -230,8 +230,12 @@ class Archive:
                         if child not in known:
                             todo.append(child)
                     elif e.name.endswith(PAGE_SUFFIX):
-                        if e.is_file():
-                            fst = e.stat()
+                        try:
+                            fst = e.stat() if e.is_file() else None
+                        except OSError:
+                            fst = None
+                        if fst is not None:
+                            pass
                         elif e.is_symlink():
                             fst = e.stat(follow_symlinks=False)  # broken or a loop: warned of once
                         else:
