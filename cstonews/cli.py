@@ -24,17 +24,37 @@ EPILOG = "Exit codes: 0 success, 1 nothing found / not found, 2 bad usage or bad
 
 
 class _Group(TyperGroup):
-    """Turns CstonewsError into one line on stderr and its exit code, for every command."""
+    """Turns CstonewsError, and usage errors, into one line on stderr and an exit code."""
 
     def invoke(self, ctx: Any) -> Any:
         try:
             return super().invoke(ctx)
         except CstonewsError as e:
-            env = ctx.obj if isinstance(ctx.obj, Environment) else Environment.from_os()
-            from cstonews import output
+            message, code = e.message, int(e.exit_code)
+        except Exception as e:
+            if not _is_usage_error(e):
+                raise
+            message, code = usage_line(e), ExitCode.USAGE
+        env = ctx.obj if isinstance(ctx.obj, Environment) else Environment.from_os()
+        from cstonews import output
 
-            output.message(env, e.message)
-            raise typer.Exit(int(e.exit_code)) from None
+        output.message(env, message)
+        raise typer.Exit(code)
+
+
+def _is_usage_error(e: BaseException) -> bool:
+    """Click's UsageError (vendored inside Typer in recent versions): known by its shape."""
+    return getattr(e, "exit_code", None) == 2 and hasattr(e, "format_message") and hasattr(e, "ctx")
+
+
+def usage_line(e: Any) -> str:
+    """Click's usage error as one line, with where to find help."""
+    where = e.ctx.command_path if e.ctx is not None else "cstonews"
+    hint = f"see '{where} --help'"
+    msg = e.format_message()
+    if "No such option: -" in msg and "No such option: --" not in msg:  # `search -0`
+        hint += "; put -- before an argument that starts with -"
+    return f"{e.format_message()} ({hint})"
 
 
 app = typer.Typer(
@@ -357,6 +377,9 @@ def run(argv: list[str] | None = None) -> int:
         os.dup2(devnull, sys.stdout.fileno())
         return 0
     except Exception as e:  # Typer's own usage errors carry an exit code and a message
+        if _is_usage_error(e):
+            sys.stderr.write(f"cstonews: {usage_line(e)}\n")
+            return int(ExitCode.USAGE)
         show = getattr(e, "show", None)
         code = getattr(e, "exit_code", None)
         if callable(show) and isinstance(code, int):

@@ -44,7 +44,7 @@ def build(root: Path) -> set[str]:
     folder = root / "x.txt"  # a folder with a page name: searched like any folder
     folder.mkdir()
     titles |= set(good_pages(folder, 1, "inner"))
-    for f in list(SAMPLES.glob("*.txt")) + [root / "cyrillic-1251.txt", root / "latin-1.txt", root / "nul.txt"]:
+    for f in [*SAMPLES.glob("*.txt"), root / "cyrillic-1251.txt", root / "latin-1.txt", root / "nul.txt"]:
         got = read_page(f.read_bytes(), f.name)
         assert got.article is not None
         titles.add(got.article.title or "")

@@ -1,0 +1,73 @@
+"""SIGKILL in the middle of indexing, and several processes indexing and querying at once:
+afterwards every command gives the complete, correct answer."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from conftest import Untouched, cst, good_pages
+
+
+def reference(root: Path, tmp: Path) -> list[str]:
+    r = cst("--archive", str(root), "list", "-n", "0", "-f", "ids", cache=tmp / "reference-cache")
+    assert r.code == 0 and r.err == ""
+    return r.out.splitlines()
+
+
+def test_sigkill_during_index_loses_nothing(tmp_path: Path, untouched: Untouched) -> None:
+    root = tmp_path / "archive"
+    good_pages(root, 2500)
+    untouched.watch(root)
+    want = reference(root, tmp_path)
+    assert len(want) == 2500 and len(set(want)) == 2500
+
+    cache = tmp_path / "cache"
+    env = {**os.environ, "CSTONEWS_CACHE_DIR": str(cache)}
+    killed = 0
+    for delay in (0.4, 0.9, 1.6, 0.7, 2.5):  # different points of the same long refresh
+        p = subprocess.Popen([sys.executable, "-m", "cstonews", "--archive", str(root), "index"],
+                             env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
+        time.sleep(delay)
+        if p.poll() is None:
+            p.send_signal(signal.SIGKILL)
+            killed += 1
+        p.wait()
+    assert killed >= 3, "the index finished before it could be killed: make the archive larger"
+
+    after = cst("--archive", str(root), "list", "-n", "0", "-f", "ids", cache=cache)
+    assert after.code == 0 and "Traceback" not in after.err
+    got = after.out.splitlines()
+    assert len(got) == len(set(got)), "duplicates after a crash"
+    assert got == want
+    found = cst("--archive", str(root), "search", '"working group"', "-n", "0", "-f", "ids", cache=cache)
+    assert sorted(found.out.splitlines()) == sorted(want)
+
+
+def test_processes_indexing_and_querying_at_once_agree(tmp_path: Path, untouched: Untouched) -> None:
+    root = tmp_path / "archive"
+    good_pages(root, 1500)
+    untouched.watch(root)
+    want = reference(root, tmp_path)
+
+    cache = tmp_path / "cache"
+    env = {**os.environ, "CSTONEWS_CACHE_DIR": str(cache)}
+    base = [sys.executable, "-m", "cstonews", "--archive", str(root)]
+    commands = [
+        ["index"], ["list", "-n", "0", "-f", "ids"], ["index", "--rebuild"],
+        ["search", "Minsk", "-n", "0", "-f", "ids"], ["list", "-n", "0", "-f", "ids"], ["index"],
+    ]  # fmt: skip
+    procs = [subprocess.Popen(base + c, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+             for c in commands]  # fmt: skip
+    results = [p.communicate(timeout=300) for p in procs]
+    for c, p, (_out, err) in zip(commands, procs, results, strict=True):
+        assert p.returncode == 0, (c, err)
+        assert "locked" not in err and "Traceback" not in err, (c, err)
+    assert results[1][0].splitlines() == want and results[4][0].splitlines() == want
+    assert sorted(results[3][0].splitlines()) == sorted(want)
+    final = cst("--archive", str(root), "list", "-n", "0", "-f", "ids", cache=cache)
+    assert final.out.splitlines() == want
