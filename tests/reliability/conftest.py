@@ -107,3 +107,13 @@ def good_pages(folder: Path, n: int, prefix: str = "p") -> list[str]:
         (folder / f"{prefix}{i:05d}.txt").write_text(page(title, lead), encoding="utf-8")
         titles.append(title)
     return titles
+
+
+@pytest.fixture(scope="session", autouse=True)
+def shared_archives_untouched() -> Iterator[None]:
+    """The folders many tests use as archives (the samples, the variant pages) are
+    checksummed before the suite and after it."""
+    watched = [SAMPLES, ROOT / "tests" / "pages"]
+    before = [checksum(f) for f in watched]
+    yield
+    assert [checksum(f) for f in watched] == before, "cstonews wrote inside a shared archive folder"
