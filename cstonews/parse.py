@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import date
+from functools import lru_cache
 
 from cstonews import entities
 from cstonews.dates import Span, find_dates, parse_stamp
@@ -68,7 +69,7 @@ _PAGING = re.compile(
 _UNDER_CONSTRUCTION = re.compile(r"(?i)under construction|в разработке|в стадии наполнения")
 
 
-@dataclass
+@dataclass(frozen=True)
 class _Line:
     text: str  # whitespace squashed
     raw: str  # as saved, for names separated by runs of spaces
@@ -160,6 +161,7 @@ def _is_contact(t: str) -> bool:
     return len(rest.strip(" ,;.")) <= 80 and not re.search(r"[.!?] [A-ZА-ЯЁ]", rest)
 
 
+@lru_cache(maxsize=8192)  # asked of the same lines many times while a title is sought
 def _title_like(line: _Line) -> bool:
     t = line.text
     if not 6 <= len(t) <= 400:
@@ -295,6 +297,7 @@ def _stamp_ends_sidebar(lines: list[_Line], j: int, date_lines: list[int]) -> bo
     return here is not None and here >= later.score
 
 
+@lru_cache(maxsize=8192)
 def _front_matter(ln: _Line) -> bool:
     """Lines between a title and its lead: photo names, a `Photo:` credit, a dateline."""
     return _files_only(ln.raw) is not None or bool(_PHOTO_CREDIT.match(ln.text)) or _is_dateline(ln.text)
