@@ -97,8 +97,14 @@ class RefreshReport:
 Progress = Callable[[int, int], None]
 
 
-class _TooLarge(Exception):
-    pass
+def _page_stat(e: os.DirEntry[str]) -> os.stat_result | None:
+    """A page file's stat; a broken or looping symlink's own, so that it is warned of once."""
+    try:
+        if e.is_file():
+            return e.stat()
+    except OSError:
+        pass
+    return e.stat(follow_symlinks=False) if e.is_symlink() else None
 
 
 def _stat(path: Path) -> tuple[int, int] | None:
@@ -230,17 +236,9 @@ class Archive:
                         if child not in known:
                             todo.append(child)
                     elif e.name.endswith(PAGE_SUFFIX):
-                        try:
-                            fst = e.stat() if e.is_file() else None
-                        except OSError:
-                            fst = None
+                        fst = _page_stat(e)
                         if fst is not None:
-                            pass
-                        elif e.is_symlink():
-                            fst = e.stat(follow_symlinks=False)  # broken or a loop: warned of once
-                        else:
-                            continue
-                        scan.files[child] = (fst.st_size, fst.st_mtime_ns)
+                            scan.files[child] = (fst.st_size, fst.st_mtime_ns)
                 except OSError:
                     continue
         return scan
@@ -303,16 +301,16 @@ class Archive:
 
         path = self.root / rel
         size = size_mtime[0]
-        try:
-            if size > MAX_PAGE_BYTES and path.is_file():
-                raise _TooLarge
-            data = path.read_bytes()
-        except _TooLarge:
+        data: bytes | None = None
+        if size > MAX_PAGE_BYTES and path.is_file():
             why = f"too large for a saved page ({size / 1e6:.1f} MB; pages are under {MAX_PAGE_BYTES >> 20} MB)"
             page = parse.PageReading(rel, None, [], [why])
-        except OSError as e:
-            page = parse.PageReading(rel, None, [], [_read_error(path, e)])
         else:
+            try:
+                data = path.read_bytes()
+            except OSError as e:
+                page = parse.PageReading(rel, None, [], [_read_error(path, e)])
+        if data is not None:
             page = parse.read_page(data, rel)
             if _stat(path) != size_mtime:
                 # Changed while being read: stored with an impossible mtime, so that the

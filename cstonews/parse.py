@@ -266,7 +266,7 @@ def _find_title(lines: list[_Line], cut: bool = False) -> _Layout | None:
         lo = date_lines[-1] + 2  # a dated teaser has at least one line of text
     guess = _guess_title(lines, lo)
     last = n - 1
-    if cut and last >= min(lo, last) and _title_like(lines[last]) and (guess is None or guess.score < 0.5):
+    if cut and last >= lo and _title_like(lines[last]) and (guess is None or guess.score < 0.5):
         # A page cut off right after its title: the title is its last line, after a
         # teaser's full stop (or its date line), or alone.
         prev = texts[last - 1] if last else ""
@@ -322,12 +322,10 @@ def _title_score(lines: list[_Line], i: int, after: int) -> float | None:
         if k == len(lines) - 1:
             following.append(x.text)  # the last line: maybe a lead cut off mid-sentence
             break
-        if _title_like(x) and not following:
-            if subtitle is None:
+        if _title_like(x):
+            if not following and subtitle is None:
                 subtitle = x.text
                 continue
-            break
-        if _title_like(x):
             break
         following.append(x.text)
         if len(following) == 2:
