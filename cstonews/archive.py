@@ -92,6 +92,7 @@ class RefreshReport:
     removed: int = 0
     warnings: list[tuple[str, str]] = field(default_factory=list)  # (file, warning)
     unsettled: set[str] = field(default_factory=set)  # folders with a file that changed while read
+    note: str | None = None  # why the refresh did not happen
 
 
 Progress = Callable[[int, int], None]
@@ -133,8 +134,9 @@ def index_path(cache_dir: Path, root: Path) -> Path:
 
 
 class Archive:
-    def __init__(self, root: Path, db_file: Path | None) -> None:
+    def __init__(self, root: Path, db_file: Path | None, busy_timeout: float = 30) -> None:
         """Open the index of `root` at `db_file` (None: a temporary in-memory index)."""
+        self.busy_timeout = busy_timeout
         if not root.is_dir():
             raise CstonewsError(f"archive folder not found: {root}", ExitCode.USAGE)
         self.root = root
@@ -145,7 +147,7 @@ class Archive:
         if db_file is not None:
             try:
                 db_file.parent.mkdir(parents=True, exist_ok=True)
-                db = sqlite3.connect(db_file, timeout=30, isolation_level=None)
+                db = sqlite3.connect(db_file, timeout=self.busy_timeout, isolation_level=None)
                 db.execute("PRAGMA journal_mode=WAL")
                 return self._prepare(db)
             except (OSError, sqlite3.Error) as e:
@@ -208,7 +210,16 @@ class Archive:
             if not changed:
                 return RefreshReport()
             scan = self._scan_dirs(changed)
-        return self._apply(scan, progress)
+        try:
+            return self._apply(scan, progress)
+        except sqlite3.OperationalError as e:
+            if "locked" not in str(e) or full:
+                raise
+            # Another process has held the index for the whole timeout (a long `index`):
+            # a read command answers from the index as it stands rather than fail.
+            report = RefreshReport()
+            report.note = "another cstonews is still updating this index: answering from it as it stands"
+            return report
 
     def _scan_dirs(self, only: list[str] | None) -> _Scan:
         """List page files: of the whole tree (only=None) or of the folders in `only`.

@@ -206,6 +206,8 @@ def _open(ctx: typer.Context, archive: Path | None) -> Archive:
     env = _env(ctx)
     with output.progress(env, "Indexing") as bar:
         report = arch.refresh(progress=bar)
+    if report.note:
+        output.message(env, report.note)
     # What this refresh could not read: each bad file by name, the pages' other
     # shortcomings in one line. Files are read once, so each is reported once.
     rest = []

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import signal
+import sqlite3
 import subprocess
 import sys
 import time
@@ -71,3 +72,26 @@ def test_processes_indexing_and_querying_at_once_agree(tmp_path: Path, untouched
     assert sorted(results[3][0].splitlines()) == sorted(want)
     final = cst("--archive", str(root), "list", "-n", "0", "-f", "ids", cache=cache)
     assert final.out.splitlines() == want
+
+
+def test_a_read_command_does_not_fail_behind_a_long_index(tmp_path: Path) -> None:
+    """While another process holds the index for longer than the busy timeout (a long
+    `index`), a read command answers from the index as it stands, and says so."""
+    from cstonews.archive import Archive
+
+    root = tmp_path / "archive"
+    good_pages(root, 3)
+    db = tmp_path / "index.sqlite"
+    Archive(root, db).refresh()
+    good_pages(root, 2, "more")  # two more pages: the next command wants to refresh
+    holder = sqlite3.connect(db, isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")
+    try:
+        arch = Archive(root, db, busy_timeout=0.3)
+        report = arch.refresh()
+        assert report.note is not None and "still updating" in report.note
+        assert arch.count()[0] == 3
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    assert Archive(root, db).refresh().read == 2
