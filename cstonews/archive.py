@@ -508,7 +508,7 @@ class Archive:
         if not rows:
             raise NotFound(f"no release with an id starting {prefix!r}")
         if len(rows) > 1:
-            raise Ambiguous(prefix, [r[0] for r in rows])
+            raise Ambiguous(prefix, [r[0] for r in rows[:20]], more=len(rows) > 20)
         return Release.from_dict(json.loads(rows[0][1]))
 
 

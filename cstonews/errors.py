@@ -34,7 +34,14 @@ class NotFound(CstonewsError):
 class Ambiguous(CstonewsError):
     """An id prefix that several releases share."""
 
-    def __init__(self, prefix: str, candidates: list[str]) -> None:
-        listing = "".join(f"\n  {c}" for c in candidates)
-        super().__init__(f"{prefix!r} matches several releases:{listing}")
+    SHOWN = 3
+
+    def __init__(self, prefix: str, candidates: list[str], more: bool = False) -> None:
+        # One line, like every error: the first few candidates, and how many others.
+        count = f"more than {len(candidates)}" if more else str(len(candidates))
+        names = ", ".join(candidates[: self.SHOWN])
+        rest = len(candidates) - self.SHOWN
+        if more or rest > 0:
+            names += ", …"
+        super().__init__(f"{prefix!r} matches several releases ({count}: {names}); give more of the id")
         self.candidates = candidates

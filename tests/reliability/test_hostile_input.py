@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 from conftest import Untouched, cst, page
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
@@ -155,5 +155,7 @@ def test_any_keywords(indexed: tuple[Path, Path], monkeypatch: pytest.MonkeyPatc
 
 @SETTINGS
 @given(QUERY)
+@example("2")  # a prefix of many ids: once a multi-line error
+@example("-")
 def test_any_show_id(indexed: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch, ident: str) -> None:
     _check(["show", ident], indexed, monkeypatch)
