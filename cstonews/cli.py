@@ -54,7 +54,7 @@ def usage_line(e: Any) -> str:
     msg = e.format_message()
     if "No such option: -" in msg and "No such option: --" not in msg:  # `search -0`
         hint += "; put -- before an argument that starts with -"
-    return f"{e.format_message()} ({hint})"
+    return f"{msg} ({hint})"
 
 
 app = typer.Typer(
