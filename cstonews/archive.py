@@ -125,6 +125,89 @@ def _read_error(path: Path, e: OSError) -> str:
     return f"cannot read: {e.strerror or e}"
 
 
+@dataclass
+class _PageRows:
+    """One page file as read, ready for the index (made in a worker process when parallel)."""
+
+    rel: str
+    size_mtime: tuple[int, int]
+    warnings: list[str]
+    items: list[tuple[int, str, str, str | None, bool, str]]  # ord, kind, key, alias, dated, json
+    unsettled: bool = False  # the file changed while it was read
+
+
+def read_page_rows(root: Path, rel: str, size_mtime: tuple[int, int]) -> _PageRows:
+    """Read and parse one page file into the rows the index stores. Never raises."""
+    from cstonews import parse  # its patterns cost start-up time; only refreshes need it
+
+    path = root / rel
+    size = size_mtime[0]
+    data: bytes | None = None
+    unsettled = False
+    if size > MAX_PAGE_BYTES and path.is_file():
+        why = f"too large for a saved page ({size / 1e6:.1f} MB; pages are under {MAX_PAGE_BYTES >> 20} MB)"
+        page = parse.PageReading(rel, None, [], [why])
+    else:
+        try:
+            data = path.read_bytes()
+        except OSError as e:
+            page = parse.PageReading(rel, None, [], [_read_error(path, e)])
+    if data is not None:
+        page = parse.read_page(data, rel)
+        if _stat(path) != size_mtime:
+            # Changed while being read: stored with an impossible mtime, so that the
+            # next refresh reads it again rather than trusting a half-written copy.
+            size_mtime = (size_mtime[0], -1)
+            unsettled = True
+    found: list[tuple[Release, str, str | None]] = [(t, match_key(t.lead), None) for t in page.teasers]
+    if page.article:
+        a = page.article
+        key = match_key(a.lead) if a.lead else "title " + match_key(a.title or "")
+        found.append((a, key, match_key(a.title or "") or None))
+    items = [
+        (n, str(r.kind), key, alias, r.date is not None, json.dumps(r.to_dict(), ensure_ascii=False))
+        for n, (r, key, alias) in enumerate(found)
+        if key
+    ]
+    return _PageRows(rel, size_mtime, page.warnings, items, unsettled)
+
+
+def _read_args(args: tuple[Path, str, tuple[int, int]]) -> _PageRows:
+    return read_page_rows(*args)
+
+
+def read_pages(root: Path, files: list[tuple[str, tuple[int, int]]]) -> Iterator[_PageRows]:
+    """Read page files in order; on several cores, in worker processes, a slice at a time.
+
+    Slices keep memory flat: only two slices of parsed pages exist at once, however large
+    the archive.
+    """
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    if cores < 2 or len(files) < PARALLEL_MIN:
+        for rel, sm in files:
+            yield read_page_rows(root, rel, sm)
+        return
+    import multiprocessing
+
+    ctx = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn")
+    slices = [files[i : i + _SLICE] for i in range(0, len(files), _SLICE)]
+    with ctx.Pool(cores) as pool:
+        ahead = pool.imap(_read_args, [(root, rel, sm) for rel, sm in slices[0]], chunksize=16)
+        for n in range(len(slices)):
+            current = ahead
+            if n + 1 < len(slices):
+                ahead = pool.imap(_read_args, [(root, rel, sm) for rel, sm in slices[n + 1]], chunksize=16)
+            yield from current
+
+
+# Reading in parallel pays for its worker processes from this many files on.
+PARALLEL_MIN = 300
+_SLICE = 1000
+# A first index of this many files is written in batches and its releases built at the end.
+BULK_MIN = 2000
+_BATCH = 1000
+
+
 def index_path(cache_dir: Path, root: Path) -> Path:
     """One index per archive folder, named after the folder and its full path."""
     real = str(root.resolve())
@@ -207,7 +290,7 @@ class Archive:
                     continue
                 if st.st_mtime_ns != mtime:
                     changed.append(rel)
-            if not changed:
+            if not changed and not self._releases_owed():
                 return RefreshReport()
             scan = self._scan_dirs(changed)
         try:
@@ -269,20 +352,35 @@ class Archive:
             to_read = sorted(p for p, sm in scan.files.items() if p not in old or old[p][1:] != sm)
             gone = [p for p in old if p not in scan.files]
             total = len(to_read)
+            # A first index of a large archive is committed in batches, so that a crash
+            # or a kill keeps what was read; releases are then built once, at the end,
+            # and a mark in `meta` says they are owed until they are.
+            bulk = not old and total >= BULK_MIN
+            if bulk:
+                db.execute("INSERT OR REPLACE INTO meta VALUES('releases', 'owed')")
             if progress:
                 progress(0, total)
             affected: set[str] = set()
             for p in gone:
                 affected |= self._remove_file(old[p][0])
                 report.removed += 1
-            for n, p in enumerate(to_read, 1):
-                if p in old:
-                    affected |= self._remove_file(old[p][0])
-                affected |= self._add_file(p, scan.files[p], report)
+            for n, page in enumerate(read_pages(self.root, [(p, scan.files[p]) for p in to_read]), 1):
+                if page.rel in old:
+                    affected |= self._remove_file(old[page.rel][0])
+                keys = self._store(page, report)
+                if not bulk:
+                    affected |= keys
                 report.read += 1
                 if progress and (n % 50 == 0 or n == total):
                     progress(n, total)
-            self._regroup(affected)
+                if bulk and n % _BATCH == 0:
+                    db.execute("COMMIT")
+                    db.execute("BEGIN IMMEDIATE")
+            if self._releases_owed():
+                self._build_all_releases()
+                db.execute("DELETE FROM meta WHERE key='releases'")
+            else:
+                self._regroup(affected)
             for d in listed:
                 if d in report.unsettled:
                     # A file changed while it was read: the next command lists it again.
@@ -297,6 +395,82 @@ class Archive:
             raise
         return report
 
+    def _releases_owed(self) -> bool:
+        return self.db.execute("SELECT 1 FROM meta WHERE key='releases'").fetchone() is not None
+
+    def _build_all_releases(self) -> None:
+        """Every release from the items, in one pass over them sorted by grouping key.
+
+        The same rules as `_build_release`, without a query per key: on a first index of
+        a hundred thousand pages, those queries cost more than reading the pages.
+        """
+        db = self.db
+        db.execute("DELETE FROM releases")
+        db.execute("DELETE FROM fts")
+        # Headline teasers (keyed by an article's title) belong to that article.
+        claimed: dict[str, list[str]] = {}
+        for (alias,) in db.execute("SELECT DISTINCT alias FROM items WHERE kind='article' AND alias IS NOT NULL"):
+            claimed[alias] = []
+        for key, path in db.execute(
+            "SELECT i.key, f.path FROM items i JOIN files f ON f.id = i.file_id WHERE i.kind='teaser'"
+        ).fetchall():
+            if key in claimed:
+                claimed[key].append(path)
+        rows = db.execute(
+            "SELECT i.key, i.kind, i.alias, f.path, i.data FROM items i JOIN files f ON f.id = i.file_id "
+            "ORDER BY i.key, i.kind = 'teaser', i.has_date DESC, f.path, i.ord"
+        )
+        batch: list[tuple[str, Release]] = []
+        group: list[tuple[str, str, str | None, str, str]] = []
+        for row in rows:
+            if group and row[0] != group[0][0]:
+                self._group_release(group, claimed, batch)
+                group = []
+            group.append(row)
+            if len(batch) >= 1000:
+                self._insert_releases(batch)
+        if group:
+            self._group_release(group, claimed, batch)
+        self._insert_releases(batch)
+
+    def _group_release(
+        self,
+        group: list[tuple[str, str, str | None, str, str]],
+        claimed: dict[str, list[str]],
+        out: list[tuple[str, Release]],
+    ) -> None:
+        key, kind, _, _, data = group[0]
+        paths = {p for _, _, _, p, _ in group}
+        if kind == "article":
+            for alias in {a for _, k, a, _, _ in group if k == "article" and a}:
+                paths.update(claimed.get(alias, ()))
+        elif key in claimed:
+            return  # a headline teaser: part of the article with this title
+        release = Release.from_dict(json.loads(data))
+        release.sources = sorted(str(self.root / p) for p in paths)
+        out.append((key, release))
+
+    def _insert_releases(self, batch: list[tuple[str, Release]]) -> None:
+        for key, release in batch:
+            self._insert_release(key, release)
+        batch.clear()
+
+    def _insert_release(self, key: str, release: Release) -> None:
+        db = self.db
+        base = release.id
+        if db.execute("SELECT 1 FROM releases WHERE id = ?", (base,)).fetchone():
+            release.id = f"{base}-{hashlib.sha1(key.encode()).hexdigest()[:6]}"
+        cur = db.execute(
+            "INSERT INTO releases(id, key, kind, lang, date, data) VALUES(?, ?, ?, ?, ?, ?)",
+            (release.id, key, release.kind, release.lang, release.date,
+             json.dumps(release.to_dict(), ensure_ascii=False)),
+        )  # fmt: skip
+        body = "\n".join(release.body or [release.lead])
+        db.execute(
+            "INSERT INTO fts(rowid, title, body) VALUES(?, ?, ?)",
+            (cur.lastrowid, fold_lookalikes(release.title or ""), fold_lookalikes(body)),
+        )
+
     def _remove_file(self, file_id: int) -> set[str]:
         keys: set[str] = set()
         for key, alias in self.db.execute("SELECT key, alias FROM items WHERE file_id = ?", (file_id,)):
@@ -307,50 +481,25 @@ class Archive:
         self.db.execute("DELETE FROM files WHERE id = ?", (file_id,))
         return keys
 
-    def _add_file(self, rel: str, size_mtime: tuple[int, int], report: RefreshReport) -> set[str]:
-        from cstonews import parse  # its patterns cost start-up time; only refreshes need it
-
-        path = self.root / rel
-        size = size_mtime[0]
-        data: bytes | None = None
-        if size > MAX_PAGE_BYTES and path.is_file():
-            why = f"too large for a saved page ({size / 1e6:.1f} MB; pages are under {MAX_PAGE_BYTES >> 20} MB)"
-            page = parse.PageReading(rel, None, [], [why])
-        else:
-            try:
-                data = path.read_bytes()
-            except OSError as e:
-                page = parse.PageReading(rel, None, [], [_read_error(path, e)])
-        if data is not None:
-            page = parse.read_page(data, rel)
-            if _stat(path) != size_mtime:
-                # Changed while being read: stored with an impossible mtime, so that the
-                # next refresh reads it again rather than trusting a half-written copy.
-                size_mtime = (size_mtime[0], -1)
-                report.unsettled.add(rel.rpartition("/")[0])
+    def _store(self, page: _PageRows, report: RefreshReport) -> set[str]:
+        """Put one read page's rows in the index; returns the grouping keys it touched."""
+        keys: set[str] = set()
+        row = self.db.execute("SELECT id FROM files WHERE path = ?", (page.rel,)).fetchone()
+        if row:  # indexed meanwhile by another process, between two batches of this one
+            keys |= self._remove_file(row[0])
         for w in page.warnings:
-            report.warnings.append((rel, w))
+            report.warnings.append((page.rel, w))
+        if page.unsettled:
+            report.unsettled.add(page.rel.rpartition("/")[0])
         cur = self.db.execute(
             "INSERT INTO files(path, dir, size, mtime_ns, warnings) VALUES(?, ?, ?, ?, ?)",
-            (rel, rel.rpartition("/")[0], *size_mtime, json.dumps(page.warnings)),
+            (page.rel, page.rel.rpartition("/")[0], *page.size_mtime, json.dumps(page.warnings)),
         )
         file_id = cur.lastrowid
-        keys: set[str] = set()
-        items: list[tuple[Release, str, str | None]] = []
-        for t in page.teasers:
-            items.append((t, match_key(t.lead), None))
-        if page.article:
-            a = page.article
-            key = match_key(a.lead) if a.lead else "title " + match_key(a.title or "")
-            items.append((a, key, match_key(a.title or "") or None))
-        for ord_, (rel_, key, alias) in enumerate(items):
-            if not key:
-                continue
-            self.db.execute(
-                "INSERT INTO items VALUES(?, ?, ?, ?, ?, ?, ?)",
-                (file_id, ord_, rel_.kind, key, alias, rel_.date is not None,
-                 json.dumps(rel_.to_dict(), ensure_ascii=False)),
-            )  # fmt: skip
+        self.db.executemany(
+            "INSERT INTO items VALUES(?, ?, ?, ?, ?, ?, ?)", [(file_id, *item) for item in page.items]
+        )
+        for _, _, key, alias, _, _ in page.items:
             keys.add(key)
             if alias:
                 keys.add(alias)
@@ -410,19 +559,7 @@ class Archive:
             data = occurrences[0][2]
         release = Release.from_dict(data)
         release.sources = sorted({str(self.root / p) for p, _, _ in occurrences})
-        base = release.id
-        if db.execute("SELECT 1 FROM releases WHERE id = ?", (base,)).fetchone():
-            release.id = f"{base}-{hashlib.sha1(key.encode()).hexdigest()[:6]}"
-        cur = db.execute(
-            "INSERT INTO releases(id, key, kind, lang, date, data) VALUES(?, ?, ?, ?, ?, ?)",
-            (release.id, key, release.kind, release.lang, release.date,
-             json.dumps(release.to_dict(), ensure_ascii=False)),
-        )  # fmt: skip
-        body = "\n".join(release.body or [release.lead])
-        db.execute(
-            "INSERT INTO fts(rowid, title, body) VALUES(?, ?, ?)",
-            (cur.lastrowid, fold_lookalikes(release.title or ""), fold_lookalikes(body)),
-        )
+        self._insert_release(key, release)
 
     def warnings(self) -> Iterator[tuple[str, str]]:
         """(file, warning) for every indexed page that has warnings."""

@@ -8,6 +8,7 @@ month and year are then turned into a date.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
 from functools import lru_cache
@@ -113,10 +114,40 @@ def to_date(day: int, month: int, year: int) -> date | None:
         return None
 
 
+_DIGITS = re.compile(r"\d+")
+# How far before its first digit a date can start (`September 17`, `Sept. 17th`), and
+# how far past a digit run the pattern may need to look to find the date's other digits.
+_BEFORE_DIGIT, _AFTER_DIGIT = 30, 60
+
+
+def _date_matches(text: str) -> Iterator[re.Match[str]]:
+    """What `_DATE_RE.finditer(text)` yields, looking only near digits.
+
+    Every date form has a digit, so the big pattern is tried only in a window around each
+    run of digits instead of at every position of a long paragraph.
+    """
+    pos = 0
+    for d in _DIGITS.finditer(text):
+        if d.end() <= pos:
+            continue
+        start = max(pos, d.start() - _BEFORE_DIGIT)
+        while True:
+            m = _DATE_RE.search(text, start, d.end() + _AFTER_DIGIT)
+            if m is None or m.start() > d.start():
+                break  # no date covers these digits (a later one has digits of its own)
+            full = _DATE_RE.match(text, m.start())  # its true extent, past the window
+            if full is None:
+                start = m.start() + 1
+                continue
+            yield full
+            pos = full.end()
+            break
+
+
 def find_dates(text: str) -> list[Span]:
     """Every date span in `text`, in order. Numbers that are not dates yield nothing."""
     spans: list[Span] = []
-    for m in _DATE_RE.finditer(text):
+    for m in _date_matches(text):
         g = m.groupdict()
         if g["m"] or g["m2"]:
             name = g["m"] or g["m2"]

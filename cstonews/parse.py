@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
+from typing import Any
 
 from cstonews import entities
 from cstonews.dates import Span, find_dates, parse_stamp
@@ -40,6 +41,7 @@ _IS_DOC = re.compile(rf"\.{_DOC_EXT}$")
 _LEADING_FILE = re.compile(rf"^({_FILE_TOKEN})(?:\s+|(?=[A-ZА-ЯЁ«\"“]))")
 _TRAILING_FILE = re.compile(rf"(?:(?<=\s)|(?<=[.!?\"”»)]))({_FILE_TOKEN})$")
 
+_FILE_NAME_MAX = 200
 _LIST_BULLET = re.compile(r"^[-•·*▪►]\s")  # em dashes mark interview questions instead
 _FINAL_STOP = re.compile(r"[.!?…:;,]['\"”»’)\]]*$")
 _BULLET = re.compile(r"^(?:[-–—•·*▪►]|\d{1,2}[.)])\s")
@@ -154,6 +156,8 @@ def _is_dateline(t: str) -> bool:
 
 def _is_contact(t: str) -> bool:
     """A press-office line: phones or an e-mail, with little else (a name, `fax`)."""
+    if "@" not in t and not _PHONE.search(t):
+        return False  # most lines: settled before the costly file-name pass
     t = _FILE_TOKEN_RE.sub("", t)  # `1500000000.jpg` is a photo, not a phone number
     if not (_PHONE.search(t) or _EMAIL.search(t)):
         return False
@@ -406,7 +410,8 @@ def _strip_files(text: str, raw: str, photos: list[str], attachments: list[str])
         head.append(m.group(1))
         text = text[m.end() :].lstrip()
     tail: list[str] = []
-    while m := _TRAILING_FILE.search(text):
+    # A file name is short: only the end of a long paragraph can hold one.
+    while m := _TRAILING_FILE.search(text, max(0, len(text) - _FILE_NAME_MAX)):
         tail.insert(0, m.group(1))
         text = text[: m.start()].rstrip()
     for f in head + tail:
@@ -478,6 +483,18 @@ def _lang(text: str) -> str:
     return "ru" if is_mostly_cyrillic(text) else "en"
 
 
+def _named(text: str) -> dict[str, Any]:
+    """The entity fields of a release whose text is `text`."""
+    found = entities.all_countries(text)
+    people = entities.find_people(text)
+    return {
+        "countries": [c for c in found if c in entities.MEMBERS],
+        "other_countries": [c for c in found if c not in entities.MEMBERS],
+        "people": [p.name for p in people],
+        "roles": [p.to_dict() for p in people if p.role],
+    }
+
+
 def make_id(d: str | None, text: str) -> str:
     """Readable id: the date (or `undated`) and a slug of the title or lead."""
     return f"{d or 'undated'}-{slugify(text)}"
@@ -504,8 +521,7 @@ def _teaser(day: date | None, paras: list[str], source: str) -> Release:
         date_source=src,
         lead=lead,
         body=list(paras),
-        countries=entities.countries(text),
-        people=entities.people(text),
+        **_named(text),
         sources=[source] if source else [],
     )
 
@@ -513,9 +529,10 @@ def _teaser(day: date | None, paras: list[str], source: str) -> Release:
 def _non_article(lines: list[_Line], stamped: bool) -> str | None:
     """Why this page is not an article (a list or static page), or None."""
     texts = [ln.text for ln in lines]
-    if sum(1 for t in texts if _LIST_TIME.search(t)) >= 2:
+    joined = "\n".join(texts)  # one scan of the page settles most pages
+    if _LIST_TIME.search(joined) and sum(1 for t in texts if _LIST_TIME.search(t)) >= 2:
         return "a list page of headlines, not an article"
-    if any(_UNDER_CONSTRUCTION.search(t) for t in texts) and len(texts) < 30:
+    if len(texts) < 30 and _UNDER_CONSTRUCTION.search(joined):
         return "a static page under construction, not an article"
     if stamped:
         return None
@@ -631,8 +648,7 @@ def _article(lines: list[_Line], layout: _Layout, source: str, warnings: list[st
         body=paras,
         photos=photos,
         contacts=contacts,
-        countries=entities.countries(text),
-        people=entities.people(text),
+        **_named(text),
         sources=[source] if source else [],
         subtitle=subtitle,
         event_date=event.isoformat() if event and event != d else None,

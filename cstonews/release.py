@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from typing import Any, Literal
 
 Kind = Literal["article", "teaser"]
@@ -35,9 +35,16 @@ class Release:
     event_date: str | None = None  # the date the lead names, when the stamp gave `date`
     attachments: list[str] = field(default_factory=list)
     photo_credit: str | None = None  # a `Photo: ...` line before the body
+    other_countries: list[str] = field(default_factory=list)  # named countries not members
+    roles: list[dict[str, str | None]] = field(default_factory=list)  # {"name", "role"} of people
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        # By hand: dataclasses.asdict deep-copies recursively and cost a tenth of indexing.
+        d = dict(self.__dict__)
+        for k, v in d.items():
+            if isinstance(v, list):
+                d[k] = list(v)
+        return d
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> Release:

@@ -11,7 +11,10 @@ _SPACES = re.compile(r"[\s\u200b\u2060\ufeff]+")
 
 def squash(s: str) -> str:
     """Collapse every run of whitespace (NBSP included) to one space and trim."""
-    return _SPACES.sub(" ", s).strip()
+    # str.split() knows every Unicode space and runs in C; the zero-width ones are rare.
+    if "\u200b" in s or "\u2060" in s or "\ufeff" in s:
+        return _SPACES.sub(" ", s).strip()
+    return " ".join(s.split())
 
 
 # Cyrillic letters that pages use in place of the Latin ones they look like
@@ -45,6 +48,8 @@ def fold_lookalikes(s: str) -> str:
 
 
 def is_mostly_cyrillic(s: str) -> bool:
+    if not _CYRILLIC.search(s):  # the common case, settled by one scan in C
+        return False
     cyr = len(_CYRILLIC.findall(s))
     lat = len(_LATIN.findall(s))
     return cyr > lat
@@ -58,13 +63,14 @@ _TRANSLIT = {
     "я": "ya", "і": "i", "ї": "i", "є": "e", "ў": "u", "қ": "k", "ғ": "g", "ң": "n",
     "ү": "u", "ұ": "u", "ө": "o", "һ": "h", "ә": "a",
 }  # fmt: skip
+_TRANSLIT_TABLE = str.maketrans(_TRANSLIT)
 _SLUG_WORD = re.compile(r"[a-z0-9]+")
 
 
 def slugify(s: str, max_words: int = 6, max_len: int = 50) -> str:
     """A short readable ASCII slug: the first words of `s`, transliterated, hyphenated."""
     low = fold_lookalikes(s[:300]).lower()  # six words never need more than the start
-    ascii_text = "".join(_TRANSLIT.get(ch, ch) for ch in low)
+    ascii_text = low.translate(_TRANSLIT_TABLE)
     words = _SLUG_WORD.findall(ascii_text)
     out: list[str] = []
     length = 0

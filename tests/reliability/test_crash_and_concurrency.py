@@ -22,16 +22,19 @@ def reference(root: Path, tmp: Path) -> list[str]:
 
 def test_sigkill_during_index_loses_nothing(tmp_path: Path, untouched: Untouched) -> None:
     root = tmp_path / "archive"
-    good_pages(root, 2500)
+    good_pages(root, 5000)
     untouched.watch(root)
     want = reference(root, tmp_path)
-    assert len(want) == 2500 and len(set(want)) == 2500
+    assert len(want) == 5000 and len(set(want)) == 5000
 
     cache = tmp_path / "cache"
     env = {**os.environ, "CSTONEWS_CACHE_DIR": str(cache)}
     killed = 0
-    for delay in (0.4, 0.9, 1.6, 0.7, 2.5):  # different points of the same long refresh
-        p = subprocess.Popen([sys.executable, "-m", "cstonews", "--archive", str(root), "index"],
+    # Different points of a first index and of rebuilds: before a first batch of pages is
+    # committed, and after one or more (the next command finishes a half-built index).
+    for n, delay in enumerate((0.4, 0.7, 1.0, 1.3, 0.55)):
+        args = ["index"] if n == 0 else ["index", "--rebuild"]
+        p = subprocess.Popen([sys.executable, "-m", "cstonews", "--archive", str(root), *args],
                              env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
         time.sleep(delay)
         if p.poll() is None:
