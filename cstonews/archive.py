@@ -21,6 +21,7 @@ import os
 import re
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -32,7 +33,7 @@ from cstonews.release import Release
 from cstonews.text import fold_lookalikes
 
 # Bump when the schema or the parser's reading changes: the index is then rebuilt.
-SCHEMA_VERSION = "2"
+SCHEMA_VERSION = "3"
 PAGE_SUFFIX = ".txt"
 # A saved page is tens of kilobytes; a file far larger is something else, and reading it
 # would stall every command that refreshes.
@@ -54,8 +55,12 @@ CREATE TABLE IF NOT EXISTS releases(
     rowid INTEGER PRIMARY KEY, id TEXT UNIQUE, key TEXT UNIQUE, kind TEXT, lang TEXT,
     date TEXT, data TEXT);
 CREATE INDEX IF NOT EXISTS releases_date ON releases(date);
+-- `list` walks one of these and stops at its limit instead of sorting every release.
+CREATE INDEX IF NOT EXISTS releases_newest ON releases(date IS NULL, date DESC, id);
+CREATE INDEX IF NOT EXISTS releases_oldest ON releases(date IS NULL, date, id);
 CREATE VIRTUAL TABLE IF NOT EXISTS fts USING fts5(
     title, body, tokenize="unicode61 remove_diacritics 2");
+INSERT INTO fts(fts, rank) VALUES('rank', 'bm25(10.0, 1.0)');
 """
 
 _KEY_DROP = re.compile(r"[\W_]+")
@@ -247,11 +252,27 @@ class Archive:
             pass
         if version != SCHEMA_VERSION:
             # Only a new or outdated index is written here: an ordinary open must not
-            # queue behind another process's long refresh.
-            self._drop(db)
-            db.executescript(_SCHEMA)
-            db.execute("INSERT OR REPLACE INTO meta VALUES('schema', ?)", (SCHEMA_VERSION,))
-            db.execute("INSERT OR REPLACE INTO meta VALUES('root', ?)", (str(self.root.resolve()),))
+            # queue behind another process's long refresh. Under the write lock, the
+            # version is asked again: another process may have just made the index.
+            db.execute("BEGIN IMMEDIATE")
+            try:
+                row = db.execute(
+                    "SELECT value FROM sqlite_master m, meta WHERE m.name='meta' AND meta.key='schema'"
+                ).fetchone()
+            except sqlite3.OperationalError:
+                row = None
+            try:
+                if not row or row[0] != SCHEMA_VERSION:
+                    self._drop(db)
+                    for statement in _SCHEMA.split(";"):
+                        if statement.strip():
+                            db.execute(statement)
+                    db.execute("INSERT OR REPLACE INTO meta VALUES('schema', ?)", (SCHEMA_VERSION,))
+                    db.execute("INSERT OR REPLACE INTO meta VALUES('root', ?)", (str(self.root.resolve()),))
+                db.execute("COMMIT")
+            except BaseException:
+                db.execute("ROLLBACK")
+                raise
         return db
 
     @staticmethod
@@ -575,7 +596,8 @@ class Archive:
 
     # --- queries -------------------------------------------------------------------------
 
-    def _where(self, sel: Selection, match: str | None) -> tuple[str, list[Any]]:
+    def _where(self, sel: Selection, match: str | None) -> tuple[str, list[Any], str]:
+        """SQL conditions for the selection, their arguments, and the full-text match."""
         clauses: list[str] = []
         args: list[Any] = []
         if sel.since:
@@ -595,31 +617,69 @@ class Archive:
         if full_match:
             clauses.append("fts MATCH ?")
             args.append(full_match)
-        return (" WHERE " + " AND ".join(clauses)) if clauses else "", args
+        return (" WHERE " + " AND ".join(clauses)) if clauses else "", args, full_match
 
     def _order(self, sel: Selection) -> str:
+        # Unknown dates last either way; matches the releases_newest/oldest indexes.
         direction = "ASC" if sel.reverse else "DESC"
         return f" ORDER BY r.date IS NULL, r.date {direction}, r.id"
 
     def _limit(self, sel: Selection) -> str:
         return f" LIMIT {int(sel.limit)}" if sel.limit and sel.limit > 0 else ""
 
+    def _load(self, rowids: list[int]) -> list[Release]:
+        """Releases by rowid, in the order given.
+
+        Queries sort rowids first and load only the releases they show: sorting the
+        stored JSON of every match was most of a search's time on a large archive.
+        """
+        data: dict[int, str] = {}
+        for i in range(0, len(rowids), 500):
+            part = rowids[i : i + 500]
+            marks = ",".join("?" * len(part))
+            data.update(self.db.execute(f"SELECT rowid, data FROM releases WHERE rowid IN ({marks})", part))
+        return [Release.from_dict(json.loads(data[r])) for r in rowids]
+
+    @contextmanager
+    def _snapshot(self) -> Iterator[None]:
+        """One read transaction: a query's several statements see the same index, even
+        while another process refreshes it."""
+        self.db.execute("BEGIN")
+        try:
+            yield
+        finally:
+            self.db.execute("COMMIT")
+
     def select(self, sel: Selection) -> list[Release]:
         """Releases matching the selection, newest first (unknown dates last)."""
-        where, args = self._where(sel, None)
+        where, args, _ = self._where(sel, None)
         join = " JOIN fts ON fts.rowid = r.rowid" if sel.keywords else ""
-        sql = f"SELECT r.data FROM releases r{join}{where}{self._order(sel)}{self._limit(sel)}"
-        return [Release.from_dict(json.loads(d)) for (d,) in self._run(sql, args)]
+        sql = f"SELECT r.rowid FROM releases r{join}{where}{self._order(sel)}{self._limit(sel)}"
+        with self._snapshot():
+            return self._load([rowid for (rowid,) in self._run(sql, args)])
 
     def search(self, query: str, sel: Selection, sort: str = "relevance") -> list[Hit]:
         """Full-text search; best match first (title weighs ten times the body)."""
-        where, args = self._where(sel, to_fts(query))
-        order = " ORDER BY bm25(fts, 10.0, 1.0), r.id" if sort == "relevance" else self._order(sel)
-        sql = (
-            "SELECT r.data, snippet(fts, 1, char(2), char(3), ' … ', 16) "
-            f"FROM releases r JOIN fts ON fts.rowid = r.rowid{where}{order}{self._limit(sel)}"
-        )
-        return [Hit(Release.from_dict(json.loads(d)), s) for d, s in self._run(sql, args)]
+        with self._snapshot():
+            return self._search(query, sel, sort)
+
+    def _search(self, query: str, sel: Selection, sort: str) -> list[Hit]:
+        where, args, match = self._where(sel, to_fts(query))
+        order = " ORDER BY fts.rank, r.id" if sort == "relevance" else self._order(sel)
+        sql = f"SELECT r.rowid FROM releases r JOIN fts ON fts.rowid = r.rowid{where}{order}{self._limit(sel)}"
+        rowids = [rowid for (rowid,) in self._run(sql, args)]
+        snippets: dict[int, str] = {}
+        for i in range(0, len(rowids), 500):
+            part = rowids[i : i + 500]
+            marks = ",".join("?" * len(part))
+            snippets.update(
+                self._run(
+                    "SELECT rowid, snippet(fts, 1, char(2), char(3), ' … ', 16) FROM fts "
+                    f"WHERE fts MATCH ? AND rowid IN ({marks})",
+                    [match, *part],
+                )
+            )
+        return [Hit(r, snippets.get(rowid, "")) for rowid, r in zip(rowids, self._load(rowids), strict=True)]
 
     def _run(self, sql: str, args: list[Any]) -> list[Any]:
         try:
