@@ -109,7 +109,7 @@ def bench_size(size: int, runs: int, seed: int, work: Path) -> dict[str, object]
     t = time.perf_counter()
     pages.write_archive(root, size, seed)
     written = time.perf_counter() - t
-    base = cstonews_cmd() + ["--archive", str(root)]
+    base = [*cstonews_cmd(), "--archive", str(root)]
     env = {**os.environ}
     cache = work / f"cache-{size}"
 
@@ -117,17 +117,17 @@ def bench_size(size: int, runs: int, seed: int, work: Path) -> dict[str, object]
         shutil.rmtree(cache, ignore_errors=True)
         return {**env, "CSTONEWS_CACHE_DIR": str(cache)}
 
-    cold = [timed(base + ["index"], fresh_env()) for _ in range(runs)]
+    cold = [timed([*base, "index"], fresh_env()) for _ in range(runs)]
     env["CSTONEWS_CACHE_DIR"] = str(cache)
     cold_s = statistics.median(r["s"] for r in cold)
 
     floor_s, _ = median_of(runs, [sys.executable, "-c", "import typer, rich.console"], env)
-    list_s, _ = median_of(runs, base + ["list"], env)
-    some_id = timed(base + ["list", "-n", "1", "-f", "ids"], env)["out"]
-    show_s, _ = median_of(runs, base + ["show", str(some_id).strip()], env)
-    filt_s, _ = median_of(runs, base + ["list", "--since", "2019", "--until", "2020-06", "-k", "border"], env)
-    common_s, common_out = median_of(runs, base + ["search", pages.COMMON_WORD, "-f", "ids"], env)
-    rare_s, rare_out = median_of(runs, base + ["search", f'"{pages.RARE_PHRASE}"', "-n", "0", "-f", "ids"], env)
+    list_s, _ = median_of(runs, [*base, "list"], env)
+    some_id = timed([*base, "list", "-n", "1", "-f", "ids"], env)["out"]
+    show_s, _ = median_of(runs, [*base, "show", str(some_id).strip()], env)
+    filt_s, _ = median_of(runs, [*base, "list", "--since", "2019", "--until", "2020-06", "-k", "border"], env)
+    common_s, _common_out = median_of(runs, [*base, "search", pages.COMMON_WORD, "-f", "ids"], env)
+    rare_s, rare_out = median_of(runs, [*base, "search", f'"{pages.RARE_PHRASE}"', "-n", "0", "-f", "ids"], env)
     grep_common_s, _ = median_of(runs, ["grep", "-rli", pages.COMMON_WORD, str(root)], env)
     grep_rare_s, grep_rare_out = median_of(runs, ["grep", "-rli", pages.RARE_PHRASE, str(root)], env)
 
@@ -135,7 +135,7 @@ def bench_size(size: int, runs: int, seed: int, work: Path) -> dict[str, object]
     changed = 0
     for r in range(runs):
         changed = pages.edit_pages(root, size, 0.01, seed, edit=r + 1)
-        refresh.append(timed(base + ["index"], env)["s"])
+        refresh.append(timed([*base, "index"], env)["s"])
     refresh_s = statistics.median(refresh)
 
     return {

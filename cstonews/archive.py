@@ -58,9 +58,15 @@ CREATE INDEX IF NOT EXISTS releases_date ON releases(date);
 -- `list` walks one of these and stops at its limit instead of sorting every release.
 CREATE INDEX IF NOT EXISTS releases_newest ON releases(date IS NULL, date DESC, id);
 CREATE INDEX IF NOT EXISTS releases_oldest ON releases(date IS NULL, date, id);
+-- Who and where each release names, for --country, --person and stats. kind: 'country'
+-- (key: the name folded), 'person' (key: surname|initial), 'surname' (key: surname).
+CREATE TABLE IF NOT EXISTS named(rowid INTEGER, kind TEXT, key TEXT, name TEXT);
+CREATE INDEX IF NOT EXISTS named_key ON named(kind, key);
+CREATE INDEX IF NOT EXISTS named_rowid ON named(rowid);
 CREATE VIRTUAL TABLE IF NOT EXISTS fts USING fts5(
     title, body, tokenize="unicode61 remove_diacritics 2");
 INSERT INTO fts(fts, rank) VALUES('rank', 'bm25(10.0, 1.0)');
+CREATE VIRTUAL TABLE IF NOT EXISTS fts_terms USING fts5vocab(fts, 'row');
 """
 
 _KEY_DROP = re.compile(r"[\W_]+")
@@ -83,6 +89,8 @@ class Selection:
     lang: str | None = None
     limit: int = 50  # 0 for all
     reverse: bool = False
+    countries: list[str] = field(default_factory=list)  # canonical names; all must be named
+    people: list[str] = field(default_factory=list)  # names as typed ("Zas", "S. Zas"); all must be named
 
 
 @dataclass
@@ -213,6 +221,22 @@ BULK_MIN = 2000
 _BATCH = 1000
 
 
+def person_key(name: str) -> str:
+    """What spellings of one person share: `zas|s` for "Stanislav ZAS" and "S. Zas"."""
+    from cstonews.entities import person_keys
+
+    surname, initial = person_keys(name)
+    return f"{surname}|{initial or ''}"
+
+
+def _named_rows(r: Release) -> list[tuple[str, str, str]]:
+    rows = [("country", c.casefold(), c) for c in dict.fromkeys([*r.countries, *r.other_countries])]
+    for p in r.people:
+        rows.append(("person", person_key(p), p))
+        rows.append(("surname", person_key(p).split("|")[0], p))
+    return rows
+
+
 def index_path(cache_dir: Path, root: Path) -> Path:
     """One index per archive folder, named after the folder and its full path."""
     real = str(root.resolve())
@@ -277,7 +301,7 @@ class Archive:
 
     @staticmethod
     def _drop(db: sqlite3.Connection) -> None:
-        for table in ("meta", "dirs", "files", "items", "releases", "fts"):
+        for table in ("meta", "dirs", "files", "items", "releases", "named", "fts_terms", "fts"):
             db.execute(f"DROP TABLE IF EXISTS {table}")
 
     def close(self) -> None:
@@ -288,7 +312,7 @@ class Archive:
     def rebuild(self, progress: Progress | None = None) -> RefreshReport:
         self.db.execute("BEGIN IMMEDIATE")
         try:
-            for table in ("dirs", "files", "items", "releases", "fts"):
+            for table in ("dirs", "files", "items", "releases", "named", "fts"):
                 self.db.execute(f"DELETE FROM {table}")
             self.db.execute("COMMIT")
         except BaseException:
@@ -427,6 +451,7 @@ class Archive:
         """
         db = self.db
         db.execute("DELETE FROM releases")
+        db.execute("DELETE FROM named")
         db.execute("DELETE FROM fts")
         # Headline teasers (keyed by an article's title) belong to that article.
         claimed: dict[str, list[str]] = {}
@@ -491,6 +516,7 @@ class Archive:
             "INSERT INTO fts(rowid, title, body) VALUES(?, ?, ?)",
             (cur.lastrowid, fold_lookalikes(release.title or ""), fold_lookalikes(body)),
         )
+        db.executemany("INSERT INTO named VALUES(?, ?, ?, ?)", [(cur.lastrowid, *n) for n in _named_rows(release)])
 
     def _remove_file(self, file_id: int) -> set[str]:
         keys: set[str] = set()
@@ -543,8 +569,9 @@ class Archive:
                 a for (a,) in db.execute("SELECT key FROM items WHERE kind='article' AND alias=?", (k,))
             )
         for k in expanded:
-            for (rowid,) in db.execute("SELECT rowid FROM releases WHERE key = ?", (k,)):
+            for (rowid,) in db.execute("SELECT rowid FROM releases WHERE key = ?", (k,)).fetchall():
                 db.execute("DELETE FROM fts WHERE rowid = ?", (rowid,))
+                db.execute("DELETE FROM named WHERE rowid = ?", (rowid,))
             db.execute("DELETE FROM releases WHERE key = ?", (k,))
         for k in sorted(expanded):
             self._build_release(k)
@@ -612,6 +639,17 @@ class Archive:
         if sel.lang:
             clauses.append("r.lang = ?")
             args.append(sel.lang)
+        for c in sel.countries:
+            clauses.append("r.rowid IN (SELECT rowid FROM named WHERE kind='country' AND key=?)")
+            args.append(c.casefold())
+        for p in sel.people:
+            key = person_key(p)
+            if key.endswith("|"):  # a surname alone matches every spelling with it
+                clauses.append("r.rowid IN (SELECT rowid FROM named WHERE kind='surname' AND key=?)")
+                args.append(key[:-1])
+            else:
+                clauses.append("r.rowid IN (SELECT rowid FROM named WHERE kind='person' AND key IN (?, ?))")
+                args += [key, key.split("|")[0] + "|"]
         kw = keyword_fts(sel.keywords) if sel.keywords else ""
         full_match = " AND ".join(f"({m})" for m in (match, kw) if m)
         if full_match:
@@ -681,6 +719,68 @@ class Archive:
             )
         return [Hit(r, snippets.get(rowid, "")) for rowid, r in zip(rowids, self._load(rowids), strict=True)]
 
+    def stats(self, sel: Selection, query: str | None = None) -> Stats:
+        """Counts over every release the selection (and the query, if any) matches."""
+        where, args, _ = self._where(sel, to_fts(query) if query else None)
+        join = " JOIN fts ON fts.rowid = r.rowid" if query or sel.keywords else ""
+        chosen = f"SELECT r.rowid FROM releases r{join}{where}"
+        st = Stats()
+        with self._snapshot():
+            for d, n in self._run(f"SELECT r.date, count(*) FROM releases r{join}{where} GROUP BY r.date", args):
+                st.total += n
+                if d is None:
+                    st.undated += n
+                    continue
+                st.by_year[d[:4]] = st.by_year.get(d[:4], 0) + n
+                st.by_month[d[:7]] = st.by_month.get(d[:7], 0) + n
+                st.first = min(st.first or d, d)
+                st.last = max(st.last or d, d)
+            named = self._run(
+                f"SELECT kind, key, name, count(DISTINCT rowid) FROM named WHERE rowid IN ({chosen}) "
+                "AND kind IN ('country', 'person') GROUP BY kind, key, name",
+                args,
+            )
+        from cstonews.entities import MEMBERS
+
+        countries: dict[str, int] = {}
+        persons: dict[str, dict[str, int]] = {}  # person key -> {spelling: releases}
+        for kind, key, name, n in named:
+            if kind == "country":
+                countries[name] = countries.get(name, 0) + n
+            else:
+                persons.setdefault(key, {})[name] = persons.setdefault(key, {}).get(name, 0) + n
+        st.countries = _by_count({c: n for c, n in countries.items() if c in MEMBERS})
+        st.other_countries = _by_count({c: n for c, n in countries.items() if c not in MEMBERS})
+        st.people = _by_count(_merge_people(persons))
+        return st
+
+    def related(self, release: Release, limit: int = 10) -> list[Release]:
+        """The releases closest in content to `release`, best first.
+
+        Its most distinctive words (rare in the archive, but not unique to it) are asked
+        of the full-text index at once; bm25 ranks the releases that share the most.
+        """
+        from cstonews.text import content_terms
+
+        words = content_terms(" ".join([release.title or "", release.lead, *release.body[:4]]))
+        if not words:
+            return []
+        with self._snapshot():
+            total = self.db.execute("SELECT count(*) FROM releases").fetchone()[0] or 1
+            marks = ",".join("?" * len(words))
+            freq = dict(self._run(f"SELECT term, doc FROM fts_terms WHERE term IN ({marks})", words))
+            # Words in a fifth of the archive say little and cost a long posting list.
+            useful = sorted((w for w in words if 2 <= freq.get(w, 0) <= max(2, total // 5)), key=lambda w: freq[w])
+            if not useful:
+                return []
+            match = " OR ".join(f'"{w}"' for w in useful[:16])
+            rows = self._run(
+                "SELECT r.rowid FROM releases r JOIN fts ON fts.rowid = r.rowid "
+                "WHERE fts MATCH ? AND r.id != ? ORDER BY fts.rank, r.id LIMIT ?",
+                [match, release.id, limit],
+            )
+            return self._load([rowid for (rowid,) in rows])
+
     def _run(self, sql: str, args: list[Any]) -> list[Any]:
         try:
             return self.db.execute(sql, args).fetchall()
@@ -707,6 +807,62 @@ class Archive:
         if len(rows) > 1:
             raise Ambiguous(prefix, [r[0] for r in rows[:20]], more=len(rows) > 20)
         return Release.from_dict(json.loads(rows[0][1]))
+
+
+@dataclass
+class Stats:
+    """What `stats` reports: counts by period, by country and by person, and the span."""
+
+    total: int = 0
+    undated: int = 0
+    first: str | None = None
+    last: str | None = None
+    by_year: dict[str, int] = field(default_factory=dict)
+    by_month: dict[str, int] = field(default_factory=dict)
+    countries: dict[str, int] = field(default_factory=dict)
+    other_countries: dict[str, int] = field(default_factory=dict)
+    people: dict[str, int] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "total": self.total,
+            "undated": self.undated,
+            "first": self.first,
+            "last": self.last,
+            "by_year": dict(sorted(self.by_year.items())),
+            "by_month": dict(sorted(self.by_month.items())),
+            "countries": self.countries,
+            "other_countries": self.other_countries,
+            "people": self.people,
+        }
+
+
+def _by_count(counts: dict[str, int]) -> dict[str, int]:
+    return dict(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
+
+
+def _merge_people(persons: dict[str, dict[str, int]]) -> dict[str, int]:
+    """Releases per person: spellings with one key are one person, shown by the fullest;
+    a surname written alone joins the one person with that surname, if there is one."""
+    by_surname: dict[str, list[str]] = {}
+    for key in persons:
+        surname, initial = key.split("|")
+        if initial:
+            by_surname.setdefault(surname, []).append(key)
+    merged: dict[str, dict[str, int]] = {}
+    for key, spellings in persons.items():
+        surname, initial = key.split("|")
+        if not initial and len(by_surname.get(surname, [])) == 1:
+            key = by_surname[surname][0]
+        into = merged.setdefault(key, {})
+        for name, n in spellings.items():
+            into[name] = into.get(name, 0) + n
+    out: dict[str, int] = {}
+    for spellings in merged.values():
+        # The fullest spelling: a written first name, not all capitals, then the most used.
+        name = max(spellings, key=lambda s: (not s.split()[0].endswith("."), not s.isupper(), spellings[s], s))
+        out[name] = out.get(name, 0) + sum(spellings.values())
+    return out
 
 
 @dataclass

@@ -6,6 +6,7 @@ date, or an archive folder that cannot be read.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
@@ -117,6 +118,27 @@ KeywordOpt = Annotated[
         "--keyword", "-k", metavar="WORD", help="Whole word in title or body (repeatable; all must occur)."
     ),
 ]
+CountryOpt = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--country", metavar="NAME",
+        help="Names this country, in any form (Armenia, Armenian, Армения); repeatable, all must match.",
+    ),
+]  # fmt: skip
+PersonOpt = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--person", metavar="NAME",
+        help="Names this person: a surname (Zas) or a name (S. Zas); repeatable, all must match.",
+    ),
+]  # fmt: skip
+AroundOpt = Annotated[
+    str | None,
+    typer.Option("--around", metavar="DATE", help="Within --window of this date, on both sides."),
+]
+WindowOpt = Annotated[
+    str, typer.Option("--window", metavar="N[d|w|m]", help="How far --around reaches: 7d, 2w, 3m.")
+]
 KindOpt = Annotated[
     str | None, typer.Option("--kind", metavar="article|teaser", help="Only articles, or only teasers.")
 ]
@@ -151,35 +173,66 @@ def _choice(value: str | None, allowed: tuple[str, ...], option: str, default: s
     return v
 
 
-def _period(value: str | None, option: str, end: bool) -> date | None:
+def _period(value: str | None, option: str, end: bool, today: date) -> date | None:
     if value is None:
         return None
     from cstonews.dates import parse_period
 
     try:
-        p = parse_period(value)
+        p = parse_period(value, today)
     except ValueError as e:
         raise CstonewsError(f"{option}: {e}") from None
     return p.last if end else p.first
 
 
-def _selection(
-    since: str | None, until: str | None, keywords: list[str] | None, kind: str | None,
-    lang: str | None, limit: int, reverse: bool,
-) -> Selection:  # fmt: skip
-    from cstonews.archive import Selection
+@dataclass
+class Filters:
+    """The options every command that selects releases shares."""
 
+    since: str | None = None
+    until: str | None = None
+    keywords: list[str] | None = None
+    kind: str | None = None
+    lang: str | None = None
+    countries: list[str] | None = None
+    people: list[str] | None = None
+    around: str | None = None
+    window: str = "7d"
+
+
+def _selection(f: Filters, limit: int, reverse: bool, today: date) -> Selection:
+    from cstonews.archive import Selection
+    from cstonews.entities import country_name
+
+    countries = []
+    for c in f.countries or []:
+        name = country_name(c)
+        if name is None:
+            raise CstonewsError(f"--country: no country called {c!r}")
+        countries.append(name)
     sel = Selection(
-        since=_period(since, "--since", end=False),
-        until=_period(until, "--until", end=True),
-        keywords=[k for k in keywords or [] if k.strip()],
-        kind=_choice(kind, ("article", "teaser"), "--kind", "") or None,
-        lang=_choice(lang, ("en", "ru"), "--lang", "") or None,
+        since=_period(f.since, "--since", end=False, today=today),
+        until=_period(f.until, "--until", end=True, today=today),
+        keywords=[k for k in f.keywords or [] if k.strip()],
+        kind=_choice(f.kind, ("article", "teaser"), "--kind", "") or None,
+        lang=_choice(f.lang, ("en", "ru"), "--lang", "") or None,
         limit=limit,
         reverse=reverse,
+        countries=countries,
+        people=[p for p in f.people or [] if p.strip()],
     )
+    if f.around is not None:
+        from cstonews.dates import around
+
+        if f.since or f.until:
+            raise CstonewsError("--around sets both ends of the period: use it without --since/--until")
+        try:
+            span = around(f.around, f.window, today)
+        except ValueError as e:
+            raise CstonewsError(f"--around: {e}") from None
+        sel.since, sel.until = span.first, span.last
     if sel.since and sel.until and sel.since > sel.until:
-        raise CstonewsError(f"--since {since} is after --until {until}")
+        raise CstonewsError(f"--since {f.since} is after --until {f.until}")
     return sel
 
 
@@ -235,6 +288,10 @@ def list_(
     keyword: KeywordOpt = None,
     kind: KindOpt = None,
     lang: LangOpt = None,
+    country: CountryOpt = None,
+    person: PersonOpt = None,
+    around: AroundOpt = None,
+    window: WindowOpt = "7d",
     limit: LimitOpt = 50,
     reverse: ReverseOpt = False,
     fmt: ListFormatOpt = None,
@@ -245,7 +302,8 @@ def list_(
     from cstonews.output import LIST_FORMATS
 
     form = _choice(fmt, LIST_FORMATS, "--format", "table")
-    sel = _selection(since, until, keyword, kind, lang, limit, reverse)
+    filters = Filters(since, until, keyword, kind, lang, country, person, around, window)
+    sel = _selection(filters, limit, reverse, _env(ctx).today)
     found = _open(ctx, archive).select(sel)
     output.releases(_env(ctx), found, form)
     if not found:
@@ -261,6 +319,10 @@ def search(
     keyword: KeywordOpt = None,
     kind: KindOpt = None,
     lang: LangOpt = None,
+    country: CountryOpt = None,
+    person: PersonOpt = None,
+    around: AroundOpt = None,
+    window: WindowOpt = "7d",
     limit: LimitOpt = 50,
     reverse: ReverseOpt = False,
     sort: Annotated[str, typer.Option("--sort", metavar="relevance|date", help="Best match first, or newest first.")] = "relevance",
@@ -274,7 +336,8 @@ def search(
 
     form = _choice(fmt, LIST_FORMATS, "--format", "table")
     order = _choice(sort, ("relevance", "date"), "--sort", "relevance")
-    sel = _selection(since, until, keyword, kind, lang, limit, reverse)
+    filters = Filters(since, until, keyword, kind, lang, country, person, around, window)
+    sel = _selection(filters, limit, reverse, _env(ctx).today)
     to_fts(query)  # a malformed query is reported before any indexing work
     hits = _open(ctx, archive).search(query, sel, order)
     output.releases(_env(ctx), [h.release for h in hits], form, hits=hits)
@@ -293,15 +356,134 @@ def show(
         typer.Option("--format", "-f", metavar="text|markdown|json", help="Output format (default: text)."),
     ] = None,
     no_pager: Annotated[bool, typer.Option("--no-pager", help="Never page the output.")] = False,
+    related: Annotated[
+        bool, typer.Option("--related", help="Instead, list the releases closest in content to this one.")
+    ] = False,
+    limit: Annotated[int, typer.Option("--limit", "-n", min=1, metavar="N", help="With --related: at most N.")] = 10,
     archive: ArchiveOpt = None,
 ) -> None:
     """Show one release in full: title, date, names, body, photos, contacts, sources."""
     from cstonews import output
-    from cstonews.output import SHOW_FORMATS
+    from cstonews.output import LIST_FORMATS, SHOW_FORMATS
 
+    arch = _open(ctx, archive)
+    if related:
+        form = _choice(fmt, (*LIST_FORMATS, "text"), "--format", "table")
+        found = arch.get(release_id)
+        near = arch.related(found, limit)
+        output.releases(_env(ctx), near, "table" if form == "text" else form)
+        if not near:
+            raise typer.Exit(ExitCode.NOT_FOUND)
+        return
     form = _choice(fmt, SHOW_FORMATS, "--format", "text")
-    found = _open(ctx, archive).get(release_id)
-    output.release(_env(ctx), found, form, pager=not no_pager)
+    output.release(_env(ctx), arch.get(release_id), form, pager=not no_pager)
+
+
+@app.command(epilog=EPILOG)
+def stats(
+    ctx: typer.Context,
+    query: Annotated[
+        str | None, typer.Argument(metavar="[QUERY]", help="Count only releases matching this search.")
+    ] = None,
+    since: SinceOpt = None,
+    until: UntilOpt = None,
+    keyword: KeywordOpt = None,
+    kind: KindOpt = None,
+    lang: LangOpt = None,
+    country: CountryOpt = None,
+    person: PersonOpt = None,
+    around: AroundOpt = None,
+    window: WindowOpt = "7d",
+    by: Annotated[
+        str | None,
+        typer.Option("--by", metavar="year|month", help="Bars per year or per month (default: by month "
+                     "with a query or over two years or less, else by year)."),
+    ] = None,
+    top: Annotated[int, typer.Option("--top", min=1, metavar="N", help="Countries and people shown.")] = 10,
+    fmt: Annotated[
+        str | None, typer.Option("--format", "-f", metavar="text|json|csv", help="Output format (default: text).")
+    ] = None,
+    archive: ArchiveOpt = None,
+) -> None:  # fmt: skip
+    """Counts over the archive or a selection: releases per year or month, the most named
+    countries and people, the first and last dates. With a query: when it peaked."""
+    from cstonews import output
+    from cstonews.output import STATS_FORMATS
+    from cstonews.query import to_fts
+
+    form = _choice(fmt, STATS_FORMATS, "--format", "text")
+    per = _choice(by, ("year", "month"), "--by", "") or None
+    filters = Filters(since, until, keyword, kind, lang, country, person, around, window)
+    sel = _selection(filters, 0, False, _env(ctx).today)
+    if query is not None:
+        to_fts(query)
+    st = _open(ctx, archive).stats(sel, query)
+    output.stats(_env(ctx), st, form, by=per, query=query, top=top)
+    if not st.total:
+        raise typer.Exit(ExitCode.NOT_FOUND)
+
+
+@app.command(epilog=EPILOG)
+def export(
+    ctx: typer.Context,
+    fmt: Annotated[
+        str, typer.Option("--format", "-f", metavar="jsonl|csv|markdown|json", help="Output format.")
+    ] = "jsonl",
+    out: Annotated[
+        Path | None,
+        typer.Option("--output", "-o", metavar="FILE", help="Write here (a new file) instead of stdout.",
+                     dir_okay=False),
+    ] = None,
+    force: Annotated[bool, typer.Option("--force", help="Replace FILE if it exists.")] = False,
+    since: SinceOpt = None,
+    until: UntilOpt = None,
+    keyword: KeywordOpt = None,
+    kind: KindOpt = None,
+    lang: LangOpt = None,
+    country: CountryOpt = None,
+    person: PersonOpt = None,
+    around: AroundOpt = None,
+    window: WindowOpt = "7d",
+    archive: ArchiveOpt = None,
+) -> None:  # fmt: skip
+    """Write the selected releases in full (every field), oldest first, for other tools."""
+    from cstonews import output
+    from cstonews.output import EXPORT_FORMATS
+
+    form = _choice(fmt, EXPORT_FORMATS, "--format", "jsonl")
+    if out is not None and out.exists() and not force:
+        raise CstonewsError(f"{out} exists: give another file, or --force to replace it")
+    filters = Filters(since, until, keyword, kind, lang, country, person, around, window)
+    sel = _selection(filters, 0, True, _env(ctx).today)
+    found = _open(ctx, archive).select(sel)
+    if out is None:
+        output.export(_env(ctx).stdout, found, form)
+    else:
+        _write_new(out, lambda stream: output.export(stream, found, form))
+        output.message(_env(ctx), f"{len(found)} releases written to {out}")
+    if not found:
+        raise typer.Exit(ExitCode.NOT_FOUND)
+
+
+def _write_new(path: Path, write: Any) -> None:
+    """Write a file whole or not at all: a temporary file beside it, renamed at the end."""
+    import os
+    import tempfile
+
+    try:
+        fd, tmp = tempfile.mkstemp(dir=path.parent if str(path.parent) else ".", prefix=".cstonews-")
+    except OSError as e:
+        raise CstonewsError(f"cannot write {path}: {e.strerror or e}") from None
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as stream:
+            write(stream)
+        os.replace(tmp, path)
+    except OSError as e:
+        os.unlink(tmp)
+        raise CstonewsError(f"cannot write {path}: {e.strerror or e}") from None
+    except BaseException:
+        os.unlink(tmp)
+        raise
 
 
 @app.command(epilog=EPILOG)

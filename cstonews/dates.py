@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
 from functools import lru_cache
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 if TYPE_CHECKING:
     from dateutil import parser as _dtparser
@@ -225,17 +225,80 @@ _YEAR_ONLY = re.compile(r"\d{4}")
 _YEAR_MONTH = re.compile(r"(\d{4})[-/.](\d{1,2})|(\d{1,2})[-/.](\d{4})")
 
 
+_NUMBER_WORDS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
+                 "seven": 7, "eight": 8, "nine": 9, "ten": 10, "twelve": 12}  # fmt: skip
+_AGO = re.compile(r"(\d+|[a-z]+)\s+(day|week|month|year)s?\s+ago", re.IGNORECASE)
+_NAMED_PERIOD = re.compile(r"(last|previous|past|this|current)\s+(week|month|year)", re.IGNORECASE)
+_WINDOW = re.compile(r"(\d+)\s*([dwmy])", re.IGNORECASE)
+
+
+def _relative(s: str, today: date) -> Period | None:
+    """`today`, `yesterday`, `2 years ago`, `last month`, `this year`; None for anything else."""
+    import calendar
+
+    from dateutil.relativedelta import relativedelta
+
+    low = s.lower()
+    if low in ("today", "now"):
+        return Period(today, today, "day")
+    if low == "yesterday":
+        d = today - relativedelta(days=1)
+        return Period(d, d, "day")
+    m = _AGO.fullmatch(low)
+    if m:
+        n = int(m[1]) if m[1].isdigit() else _NUMBER_WORDS.get(m[1])
+        if n is None:
+            return None
+        d = today - relativedelta(**{m[2] + "s": n})
+        return Period(d, d, "day")
+    m = _NAMED_PERIOD.fullmatch(low)
+    if not m:
+        return None
+    back = 0 if m[1] in ("this", "current") else 1
+    if m[2] == "year":
+        y = today.year - back
+        return Period(date(y, 1, 1), date(y, 12, 31), "year")
+    if m[2] == "month":
+        first = date(today.year, today.month, 1) - relativedelta(months=back)
+        return Period(first, date(first.year, first.month, calendar.monthrange(first.year, first.month)[1]), "month")
+    monday = today - relativedelta(days=today.weekday(), weeks=back)
+    return Period(monday, monday + relativedelta(days=6), "day")
+
+
+def parse_window(text: str) -> Any:
+    """`7d`, `2w`, `3m` (and `1y`): how far a window reaches on each side, as a relativedelta."""
+    from dateutil.relativedelta import relativedelta
+
+    m = _WINDOW.fullmatch(text.strip())
+    if not m:
+        raise ValueError(f"not a window: {text!r} (use a number and d, w or m: 7d, 2w, 3m)")
+    unit = {"d": "days", "w": "weeks", "m": "months", "y": "years"}[m[2].lower()]
+    return relativedelta(**{unit: int(m[1])})
+
+
+def around(text: str, window: str, today: date | None = None) -> Period:
+    """The dates within `window` of the date (or period) `text`, on both sides."""
+    centre = parse_period(text, today)
+    reach = parse_window(window)
+    return Period(centre.first - reach, centre.last + reach, "day")
+
+
 @lru_cache(maxsize=64)
-def parse_period(text: str) -> Period:
-    """Read a date typed by the user (`2019`, `2019-05`, `May 2019`, `17.05.2019`, ...).
+def parse_period(text: str, today: date | None = None) -> Period:
+    """Read a date typed by the user (`2019`, `2019-05`, `May 2019`, `17.05.2019`, ...),
+    or a relative one (`2 years ago`, `last month`, `yesterday`) counted from `today`.
 
     Raises ValueError with a plain message when it is not a date.
     """
     import calendar
 
-    s = text.strip()
+    s = " ".join(text.split())
     if not s:
         raise ValueError("empty date")
+    if any(c.isalpha() for c in s):
+        rel = _relative(s, today or date.today())
+        if rel is not None:
+            return rel
     if _YEAR_ONLY.fullmatch(s):
         y = int(s)
         return Period(date(y, 1, 1), date(y, 12, 31), "year")

@@ -6,6 +6,7 @@ import os
 import shutil
 import sys
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import TextIO
 
@@ -37,6 +38,7 @@ class Environment:
     environ: dict[str, str] = field(default_factory=dict)
     width: int = 80
     height: int = 24
+    today: date = field(default_factory=date.today)  # what relative dates count from
 
     @classmethod
     def from_os(cls) -> Environment:

@@ -21,12 +21,14 @@ from cstonews.text import inert
 if TYPE_CHECKING:
     from rich.console import Console
 
-    from cstonews.archive import Hit
+    from cstonews.archive import Hit, Stats
     from cstonews.environment import Environment
 
 LIST_FORMATS = ("table", "json", "jsonl", "csv", "ids")
 SHOW_FORMATS = ("text", "markdown", "json")
 PARSE_FORMATS = ("text", "json")
+STATS_FORMATS = ("text", "json", "csv")
+EXPORT_FORMATS = ("jsonl", "json", "csv", "markdown")
 
 _DATE_SOURCE = {
     "stamp": "publication stamp",
@@ -200,9 +202,11 @@ def _date_line(r: Release) -> str:
 
 
 def _facts(r: Release) -> list[tuple[str, list[str]]]:
+    roles = {p.get("name"): p.get("role") for p in r.roles}
     return [
         ("Countries", r.countries),
-        ("People", r.people),
+        ("Other countries", r.other_countries),
+        ("People", [f"{p} ({roles[p]})" if roles.get(p) else p for p in r.people]),
         ("Photos", r.photos),
         ("Attachments", r.attachments),
         ("Contacts", r.contacts),
@@ -351,3 +355,126 @@ def progress(env: Environment, label: str) -> Iterator[Callable[[int, int], None
     finally:
         if task is not None:
             bar.stop()
+
+
+# --- stats ------------------------------------------------------------------------------
+
+
+def _timeline(st: Stats, by: str) -> dict[str, int]:
+    """Counts per year or month from the first to the last, the empty ones included."""
+    counts = st.by_year if by == "year" else st.by_month
+    if not counts:
+        return {}
+    first, last = min(counts), max(counts)
+    out: dict[str, int] = {}
+    if by == "year":
+        for y in range(int(first), int(last) + 1):
+            out[str(y)] = counts.get(str(y), 0)
+        return out
+    y, m = int(first[:4]), int(first[5:7])
+    while f"{y:04d}-{m:02d}" <= last:
+        out[f"{y:04d}-{m:02d}"] = counts.get(f"{y:04d}-{m:02d}", 0)
+        y, m = (y + 1, 1) if m == 12 else (y, m + 1)
+    return out
+
+
+def _default_by(st: Stats, query: str | None) -> str:
+    if query is not None:
+        return "month"
+    if st.first and st.last and int(st.last[:4]) - int(st.first[:4]) <= 2:
+        return "month"
+    return "year"
+
+
+def _peak(counts: dict[str, int]) -> tuple[str, int] | None:
+    return max(counts.items(), key=lambda kv: (kv[1], kv[0])) if counts else None
+
+
+def stats(env: Environment, st: Stats, fmt: str, *, by: str | None, query: str | None, top: int) -> None:
+    """Print what `stats` counted: bars per period, then the most named countries and people."""
+    per = by or _default_by(st, query)
+    peak = _peak(st.by_month)
+    if fmt == "json":
+        d = st.to_dict()
+        d["query"] = query
+        d["peak_month"] = {"month": peak[0], "count": peak[1]} if peak else None
+        env.stdout.write(to_json(d) + "\n")
+        return
+    if fmt == "csv":
+        w = csv.writer(env.stdout, lineterminator="\n")
+        w.writerow(["section", "key", "count"])
+        w.writerow(["total", "", st.total])
+        w.writerow(["undated", "", st.undated])
+        w.writerow(["first", st.first or "", ""])
+        w.writerow(["last", st.last or "", ""])
+        for section in ("by_year", "by_month", "countries", "other_countries", "people"):
+            for k, n in getattr(st, section).items() if section not in ("by_year", "by_month") else sorted(
+                getattr(st, section).items()
+            ):
+                w.writerow([section, inert(k), n])
+        return
+    out = env.stdout
+    what = f"releases matching {inert(query)!r}" if query is not None else "releases"
+    span = f", {st.first} to {st.last}" if st.first else ""
+    undated = f" ({st.undated} undated)" if st.undated else ""
+    out.write(f"{st.total:,} {what}{span}{undated}\n")
+    if query is not None and peak:
+        out.write(f"Peak: {peak[0]}, {peak[1]:,} {'release' if peak[1] == 1 else 'releases'}\n")
+    line = _timeline(st, per)
+    if line:
+        out.write(f"\nBy {per}\n")
+        biggest = max(line.values()) or 1
+        width = 40
+        for k, n in line.items():
+            bar = "█" * round(n / biggest * width) if n else ""
+            if n and not bar:
+                bar = "▏"
+            out.write(f"  {k}  {bar:<{width}}  {n:>{len(str(biggest))}}\n")
+    for title, counts in (("Member states", st.countries), ("Other countries", st.other_countries),
+                          ("People", st.people)):  # fmt: skip
+        if not counts:
+            continue
+        out.write(f"\n{title}\n")
+        shown = list(counts.items())[:top]
+        name_width = max(len(inert(k)) for k, _ in shown)
+        for k, n in shown:
+            out.write(f"  {inert(k):<{name_width}}  {n:>6,}\n")
+        if len(counts) > top:
+            out.write(f"  … and {len(counts) - top} more (--top N)\n")
+
+
+# --- export -----------------------------------------------------------------------------
+
+
+def _all_fields(items: Sequence[Release]) -> list[str]:
+    extra = [f for f in Release.__dataclass_fields__ if f not in CONTRACT_FIELDS]
+    return [*CONTRACT_FIELDS, *extra]
+
+
+def export(stream: Any, items: Sequence[Release], fmt: str) -> None:
+    """Every field of every release, for spreadsheets, pandas or a bulk loader."""
+    if fmt == "jsonl":
+        for r in items:
+            stream.write(to_json(r.to_dict(), indent=None) + "\n")
+    elif fmt == "json":
+        stream.write(to_json([r.to_dict() for r in items]) + "\n")
+    elif fmt == "csv":
+        fields = _all_fields(items)
+        w = csv.writer(stream, lineterminator="\n")
+        w.writerow(fields)
+        for r in items:
+            d = r.to_dict()
+            cells = []
+            for f in fields:
+                v = d.get(f)
+                if f == "roles":
+                    v = [f"{p.get('name')}: {p.get('role')}" for p in v or []]
+                if isinstance(v, list):
+                    v = ("\n\n" if f == "body" else " | ").join(v)
+                cells.append(inert(str(v)) if v is not None else "")
+            w.writerow(cells)
+    else:
+        for n, r in enumerate(items):
+            if n:
+                stream.write("\n---\n\n")
+            stream.write(_markdown(r))

@@ -95,3 +95,16 @@ def inert(s: str) -> str:
 def content_words(s: str) -> set[str]:
     """Lower-cased word stems (first five letters) of the words of four letters or more."""
     return {w[:5] for w in re.findall(r"\w{4,}", fold_lookalikes(s).lower())}
+
+
+# Words too common in the releases to say what one is about.
+_STOP = frozenset(
+    ["that", "this", "with", "from", "have", "were", "which", "their", "there", "been", "also", "will", "would", "about", "other", "into", "than", "them", "they", "these", "those", "such", "only", "over", "more", "most", "very", "upon", "under", "within", "between", "during", "after", "before", "while", "where", "when", "what", "said", "says", "held", "took", "part", "csto", "collective", "security", "treaty", "organization", "organisation", "member", "states", "state", "secretary", "general", "одкб", "которые", "также", "этого", "было", "были", "будет", "после", "между"]
+)
+
+
+def content_terms(s: str) -> list[str]:
+    """The distinct words of `s` worth a full-text query: four letters or more, no digits,
+    not among the commonest, in order of first use."""
+    words = re.findall(r"[^\W\d_]{4,}", fold_lookalikes(s).lower())
+    return list(dict.fromkeys(w for w in words if w not in _STOP))

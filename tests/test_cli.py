@@ -150,7 +150,7 @@ def test_show() -> None:
     assert "2019-04-02 (read from the lead)" in r.stdout
     assert "Photos: ZVF_4799.JPG" in r.stdout and "People: Ara Badalyan" in r.stdout
     assert "Sources: " in r.stdout
-    body = r.stdout.split("\n\n", 1)[1].split("\nCountries:")[0]
+    body = r.stdout.split("\n\n", 1)[1].split("\nPeople:")[0]
     assert body.count("\n\n") >= 2 and max(len(line) for line in body.splitlines()) <= 80
     data = json.loads(cst("show", "2018-11", "-f", "json").stdout)
     assert data["date_source"] == "stamp" and len(data["contacts"]) == 4

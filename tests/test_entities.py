@@ -1,0 +1,46 @@
+"""Countries and people in a release's text, and one person's spellings as one."""
+
+from __future__ import annotations
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from cstonews import dates, entities
+
+
+def test_member_states_in_every_form_and_other_countries() -> None:
+    t = ("the Republic of Armenia and the Kyrgyz Republic; the Russian Federation; on the "
+         "Armenian-Azerbaijani border; Belarusian and Kazakh delegations; Таджикистан; Afghan refugees")  # fmt: skip
+    assert entities.countries(t) == ["Armenia", "Kyrgyzstan", "Russia", "Belarus", "Kazakhstan", "Tajikistan"]
+    assert entities.all_countries(t)[-2:] == ["Tajikistan", "Afghanistan"]
+    assert "Azerbaijan" in entities.all_countries(t)
+    assert entities.countries("Prussian history, unarmenian") == []  # word starts only
+
+
+def test_one_person_however_written_with_a_role() -> None:
+    t = ("The CSTO Secretary General Stanislav ZAS met S. Zas's deputy. Valery Semerikov, Acting "
+         "Secretary General of the CSTO, took part, as did Zas himself.")  # fmt: skip
+    people = entities.find_people(t)
+    assert [p.name for p in people] == ["Stanislav ZAS", "Valery Semerikov"]
+    assert people[0].role == "CSTO Secretary General"
+    assert people[1].role == "Acting Secretary General of the CSTO"
+    assert entities.person_keys("Stanislav ZAS") == entities.person_keys("S. Zas") == ("zas", "s")
+
+
+def test_no_people_without_a_role_and_acronyms_are_not_surnames() -> None:
+    assert entities.people("Moscow Region Dushanbe Meeting Point CSTO") == []
+    assert entities.people("Secretary General Stanislav Zas OSCE said") == ["Stanislav Zas"]
+
+
+def test_country_names_the_user_types() -> None:
+    assert entities.country_name("armenian") is None or entities.country_name("Armenian") == "Armenia"
+    assert entities.country_name("Армения") == "Armenia"
+    assert entities.country_name("united states") == "United States"
+    assert entities.country_name("Atlantis") is None
+
+
+@given(st.text(alphabet=st.sampled_from(list("0123456789 .,-–May June мая года of this year 2019 15th")), max_size=120))
+def test_dates_looked_for_near_digits_find_what_the_whole_pattern_finds(text: str) -> None:
+    whole = [m.span() for m in dates._DATE_RE.finditer(text)]
+    near = [m.span() for m in dates._date_matches(text)]
+    assert near == whole
