@@ -9,6 +9,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from itertools import repeat
+
+from cstonews.text import alternation
 
 # Every form the releases use for a member state, English and Russian, mapped to the
 # canonical English short name. Forms are word starts: "Armenian-Azerbaijani border"
@@ -57,7 +60,7 @@ OTHER_COUNTRIES: dict[str, tuple[str, ...]] = {
 }  # fmt: skip
 
 _FORMS = {f: n for table in (MEMBER_STATES, OTHER_COUNTRIES) for n, fs in table.items() for f in fs}
-_COUNTRY_RE = re.compile("|".join(map(re.escape, sorted(_FORMS, key=len, reverse=True))))
+_COUNTRY_RE = re.compile(alternation(list(_FORMS)))
 MEMBERS = frozenset(MEMBER_STATES)
 
 
@@ -196,7 +199,7 @@ def _is_name(words: list[str]) -> bool:
     return bool(_TITLE_WORD.fullmatch(last)) and all(_TITLE_WORD.fullmatch(g) for g in given)
 
 
-_ROLE_WORD = re.compile(_ROLE)
+_ROLE_WORD = re.compile(alternation(re.findall(r"[^|()?:]+", _ROLE)))
 # A name is looked for only this near a role word: the role patterns reach 90 characters
 # before a name and about 60 after it; a name itself is under 60.
 _NEAR_ROLE = 160
@@ -228,6 +231,8 @@ def _candidates_in(text: str, a: int, b: int) -> list[tuple[int, int]]:
             continue  # cut by the window; the next window (or none) has it whole
         if not _word_start(text, m.start()) or (m.start() and text[m.start() - 1] in "-."):
             continue
+        if _NOT_NAMES.issuperset(m.group(0).split()):
+            continue  # `Collective Security Treaty Organization`: half the runs, settled cheaply
         toks = [(t.start(), t.end(), t.group(0)) for t in _TOKENS.finditer(m.group(0))]
         for seg in _segments([t for _, _, t in toks]):
             if not _is_name([toks[i][2] for i in seg]) and _is_caps(toks[seg[-1]][2]):
@@ -235,6 +240,14 @@ def _candidates_in(text: str, a: int, b: int) -> list[tuple[int, int]]:
             if _is_name([toks[i][2] for i in seg]):
                 spans.append((m.start() + toks[seg[0]][0], m.start() + toks[seg[-1]][1]))
     return spans
+
+
+def _role_before(before: str) -> re.Match[str] | None:
+    """`_ROLE_BEFORE.search(before)`, on the only part where it can match: after the last
+    punctuation mark (but a comma just before the name), which none of its parts crosses."""
+    end = len(before) - 2 if before.endswith(", ") else len(before)
+    cut = max(map(before.rfind, ',.;:()"“”', repeat(0), repeat(end))) + 1
+    return _ROLE_BEFORE.search(before, cut)
 
 
 def find_people(text: str) -> list[Person]:
@@ -248,7 +261,7 @@ def find_people(text: str) -> list[Person]:
         before = text[max(0, start - 90) : start]
         after = text[end : end + 120]
         role: str | None = None
-        mb = _ROLE_BEFORE.search(before)
+        mb = _role_before(before)
         if mb:
             role = mb.group(0).strip(" ,")
         else:

