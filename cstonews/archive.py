@@ -65,9 +65,12 @@ CREATE INDEX IF NOT EXISTS named_key ON named(kind, key);
 CREATE INDEX IF NOT EXISTS named_rowid ON named(rowid);
 CREATE VIRTUAL TABLE IF NOT EXISTS fts USING fts5(
     title, body, tokenize="unicode61 remove_diacritics 2");
-INSERT INTO fts(fts, rank) VALUES('rank', 'bm25(10.0, 1.0)');
 CREATE VIRTUAL TABLE IF NOT EXISTS fts_terms USING fts5vocab(fts, 'row');
 """
+
+# Relevance: a title word weighs ten times a body word. Called by name rather than through
+# FTS5's configurable `rank` column, which ranked 100,000 matches at half the speed.
+_BM25 = "bm25(fts, 10.0, 1.0)"
 
 _KEY_DROP = re.compile(r"[\W_]+")
 
@@ -623,10 +626,17 @@ class Archive:
 
     # --- queries -------------------------------------------------------------------------
 
-    def _where(self, sel: Selection, match: str | None) -> tuple[str, list[Any], str]:
-        """SQL conditions for the selection, their arguments, and the full-text match."""
+    def _where(self, sel: Selection, match: str | None, with_fts: bool = True) -> tuple[str, list[Any], str]:
+        """SQL conditions for the selection, their arguments, and the full-text match.
+
+        The full-text match becomes a set of rowids that releases are checked against
+        while an index hands them over in date order, stopping at the limit. Without
+        `with_fts`, it is only returned, for a query ranked by relevance to ask itself.
+        """
         clauses: list[str] = []
         args: list[Any] = []
+        if sel.since or sel.until:
+            clauses.append("(r.date IS NULL) = 0")  # lets a date range seek releases_newest/oldest
         if sel.since:
             clauses.append("r.date >= ?")
             args.append(sel.since.isoformat())
@@ -652,8 +662,10 @@ class Archive:
                 args += [key, key.split("|")[0] + "|"]
         kw = keyword_fts(sel.keywords) if sel.keywords else ""
         full_match = " AND ".join(f"({m})" for m in (match, kw) if m)
-        if full_match:
-            clauses.append("fts MATCH ?")
+        if full_match and with_fts:
+            # `+` keeps SQLite from fetching every matching release by rowid and sorting
+            # them all (0.1 s for a common word in 100,000 releases).
+            clauses.append("+r.rowid IN (SELECT rowid FROM fts WHERE fts MATCH ?)")
             args.append(full_match)
         return (" WHERE " + " AND ".join(clauses)) if clauses else "", args, full_match
 
@@ -691,8 +703,7 @@ class Archive:
     def select(self, sel: Selection) -> list[Release]:
         """Releases matching the selection, newest first (unknown dates last)."""
         where, args, _ = self._where(sel, None)
-        join = " JOIN fts ON fts.rowid = r.rowid" if sel.keywords else ""
-        sql = f"SELECT r.rowid FROM releases r{join}{where}{self._order(sel)}{self._limit(sel)}"
+        sql = f"SELECT r.rowid FROM releases r{where}{self._order(sel)}{self._limit(sel)}"
         with self._snapshot():
             return self._load([rowid for (rowid,) in self._run(sql, args)])
 
@@ -702,9 +713,17 @@ class Archive:
             return self._search(query, sel, sort)
 
     def _search(self, query: str, sel: Selection, sort: str) -> list[Hit]:
-        where, args, match = self._where(sel, to_fts(query))
-        order = " ORDER BY fts.rank, r.id" if sort == "relevance" else self._order(sel)
-        sql = f"SELECT r.rowid FROM releases r JOIN fts ON fts.rowid = r.rowid{where}{order}{self._limit(sel)}"
+        if sort == "relevance":
+            where, args, match = self._where(sel, to_fts(query), with_fts=False)
+            # The other conditions as a set of rowids, which each match is checked against
+            # in memory: a join fetched the release of each of 100,000 matches.
+            chosen = f" AND +rowid IN (SELECT r.rowid FROM releases r{where})" if where else ""
+            sql = f"SELECT rowid FROM fts WHERE fts MATCH ?{chosen} ORDER BY {_BM25}, rowid"
+            args = [match, *args]
+        else:
+            where, args, match = self._where(sel, to_fts(query))
+            sql = f"SELECT r.rowid FROM releases r{where}{self._order(sel)}"
+        sql += self._limit(sel)
         rowids = [rowid for (rowid,) in self._run(sql, args)]
         snippets: dict[int, str] = {}
         for i in range(0, len(rowids), 500):
@@ -722,11 +741,10 @@ class Archive:
     def stats(self, sel: Selection, query: str | None = None) -> Stats:
         """Counts over every release the selection (and the query, if any) matches."""
         where, args, _ = self._where(sel, to_fts(query) if query else None)
-        join = " JOIN fts ON fts.rowid = r.rowid" if query or sel.keywords else ""
-        chosen = f"SELECT r.rowid FROM releases r{join}{where}"
+        chosen = f"SELECT r.rowid FROM releases r{where}"
         st = Stats()
         with self._snapshot():
-            for d, n in self._run(f"SELECT r.date, count(*) FROM releases r{join}{where} GROUP BY r.date", args):
+            for d, n in self._run(f"SELECT r.date, count(*) FROM releases r{where} GROUP BY r.date", args):
                 st.total += n
                 if d is None:
                     st.undated += n
@@ -775,8 +793,8 @@ class Archive:
                 return []
             match = " OR ".join(f'"{w}"' for w in useful[:16])
             rows = self._run(
-                "SELECT r.rowid FROM releases r JOIN fts ON fts.rowid = r.rowid "
-                "WHERE fts MATCH ? AND r.id != ? ORDER BY fts.rank, r.id LIMIT ?",
+                "SELECT r.rowid FROM fts JOIN releases r ON r.rowid = fts.rowid "
+                f"WHERE fts MATCH ? AND r.id != ? ORDER BY {_BM25}, r.rowid LIMIT ?",
                 [match, release.id, limit],
             )
             return self._load([rowid for (rowid,) in rows])

@@ -202,10 +202,11 @@ class Filters:
 
 def _selection(f: Filters, limit: int, reverse: bool, today: date) -> Selection:
     from cstonews.archive import Selection
-    from cstonews.entities import country_name
 
     countries = []
     for c in f.countries or []:
+        from cstonews.entities import country_name  # its patterns take a while to compile
+
         name = country_name(c)
         if name is None:
             raise CstonewsError(f"--country: no country called {c!r}")
