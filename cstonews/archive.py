@@ -456,47 +456,42 @@ class Archive:
         db.execute("DELETE FROM releases")
         db.execute("DELETE FROM named")
         db.execute("DELETE FROM fts")
-        # Headline teasers (keyed by an article's title) belong to that article.
-        claimed: dict[str, list[str]] = {}
-        for (alias,) in db.execute("SELECT DISTINCT alias FROM items WHERE kind='article' AND alias IS NOT NULL"):
-            claimed[alias] = []
-        for key, path in db.execute(
-            "SELECT i.key, f.path FROM items i JOIN files f ON f.id = i.file_id WHERE i.kind='teaser'"
-        ).fetchall():
-            if key in claimed:
-                claimed[key].append(path)
+        # Sorted by SQLite, which spills to disk: every row streams through here once and
+        # no table of keys is held in memory. A headline teaser (keyed by an article's
+        # title) is listed twice: under its own key, flagged as claimed, and as an extra
+        # row of each article it belongs to, which only adds its page to the sources.
         rows = db.execute(
-            "SELECT i.key, i.kind, i.alias, f.path, i.data FROM items i JOIN files f ON f.id = i.file_id "
-            "ORDER BY i.key, i.kind = 'teaser', i.has_date DESC, f.path, i.ord"
+            "SELECT i.key, 0, i.kind = 'teaser', NOT i.has_date, f.path, i.ord, i.data, "
+            "  i.kind = 'teaser' AND EXISTS("
+            "    SELECT 1 FROM items c WHERE c.alias = i.key AND c.kind = 'article') "
+            "FROM items i JOIN files f ON f.id = i.file_id "
+            "UNION ALL "
+            "SELECT a.key, 1, 1, 0, f.path, t.ord, NULL, 0 "
+            "FROM (SELECT DISTINCT key, alias FROM items WHERE kind = 'article' AND alias IS NOT NULL) a "
+            "JOIN items t ON t.key = a.alias AND t.kind = 'teaser' JOIN files f ON f.id = t.file_id "
+            "ORDER BY 1, 2, 3, 4, 5, 6"
         )
         batch: list[tuple[str, Release]] = []
-        group: list[tuple[str, str, str | None, str, str]] = []
+        group: list[tuple[Any, ...]] = []
         for row in rows:
             if group and row[0] != group[0][0]:
-                self._group_release(group, claimed, batch)
+                self._group_release(group, batch)
                 group = []
             group.append(row)
             if len(batch) >= 1000:
                 self._insert_releases(batch)
         if group:
-            self._group_release(group, claimed, batch)
+            self._group_release(group, batch)
         self._insert_releases(batch)
 
-    def _group_release(
-        self,
-        group: list[tuple[str, str, str | None, str, str]],
-        claimed: dict[str, list[str]],
-        out: list[tuple[str, Release]],
-    ) -> None:
-        key, kind, _, _, data = group[0]
-        paths = {p for _, _, _, p, _ in group}
-        if kind == "article":
-            for alias in {a for _, k, a, _, _ in group if k == "article" and a}:
-                paths.update(claimed.get(alias, ()))
-        elif key in claimed:
-            return  # a headline teaser: part of the article with this title
+    def _group_release(self, group: list[tuple[Any, ...]], out: list[tuple[str, Release]]) -> None:
+        """One release from its rows (key, extra, teaser, undated, path, ord, data, claimed),
+        the best first: an article, a dated one, the first path."""
+        key, _, _, _, _, _, data, claimed = group[0]
+        if claimed:
+            return  # a headline teaser with no article of its own key: part of another
         release = Release.from_dict(json.loads(data))
-        release.sources = sorted(str(self.root / p) for p in paths)
+        release.sources = sorted({str(self.root / row[4]) for row in group})
         out.append((key, release))
 
     def _insert_releases(self, batch: list[tuple[str, Release]]) -> None:

@@ -269,3 +269,42 @@ def test_a_refresh_sees_what_another_process_indexed_meanwhile(archive_dir: Path
     t.join()
     assert "error" not in result, result.get("error")
     assert result == {"read": 0, "count": (5, 16)}
+
+
+def test_bulk_first_index_builds_the_same_releases_as_one_page_at_a_time(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A large first index builds releases in one sorted pass; a small one, or a refresh,
+    key by key. Both must give the same releases, sources and ids, headline teasers included."""
+    import sys
+
+    from cstonews import archive as archive_module
+
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    import synth
+
+    root = tmp_path / "mixed"
+    shutil.copytree(SAMPLES, root)
+    for n, p in enumerate(synth.pages(400, seed=7)):
+        (root / f"synth-{n:03d}.txt").write_text(p.text, encoding="utf-8")
+    # An article whose headline teaser sits on other pages, and a teaser of its own key too.
+    lead = "The CSTO held a staff exercise of the collective forces near Lake Issyk-Kul."
+    (root / "headline-article.txt").write_text(page("Exercise at Issyk-Kul", lead, "12.05.2021"), encoding="utf-8")
+    for n in range(3):
+        other = page(f"Another meeting {n}", f"Delegations met for round {n} of talks.", "13.05.2021",
+                     sidebar=("Exercise at Issyk-Kul", lead))  # fmt: skip
+        (root / f"headline-teaser-{n}.txt").write_text(other, encoding="utf-8")
+
+    def releases(bulk_min: int, name: str) -> list[tuple[str, str]]:
+        monkeypatch.setattr(archive_module, "BULK_MIN", bulk_min)
+        arch = Archive(root, index_path(tmp_path / name, root))
+        arch.refresh()
+        rows = arch.db.execute("SELECT key, data FROM releases ORDER BY key").fetchall()
+        arch.close()
+        return rows
+
+    bulk, one_by_one = releases(0, "bulk"), releases(10**9, "incremental")
+    assert len(bulk) > 300
+    assert bulk == one_by_one
+    headline = [d for _, d in bulk if '"Exercise at Issyk-Kul"' in d and '"article"' in d]
+    assert len(headline) == 1 and headline[0].count("headline-teaser-") == 3
