@@ -522,6 +522,25 @@ def make_id(d: str | None, text: str) -> str:
 
 
 def _teaser(day: date | None, paras: list[str], source: str) -> Release:
+    fields = _teaser_fields(day, tuple(paras))
+    return Release(
+        **{k: v for k, v in fields.items() if k not in _LISTS},
+        countries=list(fields["countries"]),  # the cached lists stay the cache's own
+        other_countries=list(fields["other_countries"]),
+        people=list(fields["people"]),
+        roles=[dict(r) for r in fields["roles"]],
+        body=list(paras),
+        sources=[source] if source else [],
+    )
+
+
+_LISTS = ("countries", "other_countries", "people", "roles")
+
+
+@lru_cache(maxsize=4096)
+def _teaser_fields(day: date | None, paras: tuple[str, ...]) -> dict[str, Any]:
+    """A teaser's fields, all worked out from its text. A site's sidebar repeats the same
+    teasers on page after page, so they are read once per process, not once per page."""
     text = " ".join(paras)
     lead = paras[0]
     d: date | None = day
@@ -532,19 +551,17 @@ def _teaser(day: date | None, paras: list[str], source: str) -> Release:
         not_the_pages: list[str] = []
         d, src, _ = _resolve_date(None, None, lead, None, not_the_pages)
     iso = d.isoformat() if d else None
-    return Release(
-        id=make_id(iso, lead),
-        kind="teaser",
-        lang=_lang(text),
-        title=None,
-        date=iso,
-        date_precision="day" if d else None,
-        date_source=src,
-        lead=lead,
-        body=list(paras),
+    return {
+        "id": make_id(iso, lead),
+        "kind": "teaser",
+        "lang": _lang(text),
+        "title": None,
+        "date": iso,
+        "date_precision": "day" if d else None,
+        "date_source": src,
+        "lead": lead,
         **_named(text),
-        sources=[source] if source else [],
-    )
+    }
 
 
 def _non_article(lines: list[_Line], stamped: bool) -> str | None:
