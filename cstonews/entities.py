@@ -235,9 +235,12 @@ def _candidates_in(text: str, a: int, b: int) -> list[tuple[int, int]]:
             continue  # `Collective Security Treaty Organization`: half the runs, settled cheaply
         toks = [(t.start(), t.end(), t.group(0)) for t in _TOKENS.finditer(m.group(0))]
         for seg in _segments([t for _, _, t in toks]):
-            if not _is_name([toks[i][2] for i in seg]) and _is_caps(toks[seg[-1]][2]):
-                seg = seg[:-1]  # `Stanislav Zas ODIHR`: the name without the acronym
-            if _is_name([toks[i][2] for i in seg]):
+            words = [toks[i][2] for i in seg]
+            named = _is_name(words)
+            if not named and _is_caps(words[-1]):
+                seg, words = seg[:-1], words[:-1]  # `Stanislav Zas ODIHR`: the name without the acronym
+                named = _is_name(words)
+            if named:
                 spans.append((m.start() + toks[seg[0]][0], m.start() + toks[seg[-1]][1]))
     return spans
 
