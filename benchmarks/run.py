@@ -37,9 +37,13 @@ def cstonews_cmd() -> list[str]:
     return [str(script)] if script.exists() else [sys.executable, "-m", "cstonews"]
 
 
-def _tree_rss_kb(pid: int) -> int:
-    """Resident memory of a process and its children (the index's worker processes)."""
-    total = 0
+def _tree_memory_kb(pid: int) -> tuple[int, int]:
+    """Resident memory (RSS, PSS) of a process and its children (the index's workers).
+
+    Forked workers share pages with the main process, which a sum of RSS counts once per
+    process; PSS divides each shared page among the processes that share it.
+    """
+    rss = pss = 0
     pids = [pid]
     try:
         children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
@@ -48,25 +52,28 @@ def _tree_rss_kb(pid: int) -> int:
         pass
     for p in pids:
         try:
-            for line in Path(f"/proc/{p}/status").read_text().splitlines():
-                if line.startswith("VmRSS:"):
-                    total += int(line.split()[1])
+            for line in Path(f"/proc/{p}/smaps_rollup").read_text().splitlines():
+                if line.startswith("Rss:"):
+                    rss += int(line.split()[1])
+                elif line.startswith("Pss:"):
+                    pss += int(line.split()[1])
         except OSError:
             pass
-    return total
+    return rss, pss
 
 
 def timed(cmd: list[str], env: dict[str, str]) -> dict[str, float]:
     """One whole process: wall seconds, its peak RSS, and the sampled peak of its tree."""
-    peak_tree = 0
+    peak_tree = peak_pss = 0
     start = time.perf_counter()
     proc = subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     done = threading.Event()
 
     def sample() -> None:
-        nonlocal peak_tree
+        nonlocal peak_tree, peak_pss
         while not done.is_set():
-            peak_tree = max(peak_tree, _tree_rss_kb(proc.pid))
+            rss, pss = _tree_memory_kb(proc.pid)
+            peak_tree, peak_pss = max(peak_tree, rss), max(peak_pss, pss)
             done.wait(0.05)
 
     sampler = threading.Thread(target=sample, daemon=True)
@@ -81,7 +88,10 @@ def timed(cmd: list[str], env: dict[str, str]) -> dict[str, float]:
     import resource
 
     maxrss_kb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    return {"s": seconds, "rss_mb": maxrss_kb / 1024, "tree_mb": peak_tree / 1024, "out": out.decode()}
+    return {
+        "s": seconds, "rss_mb": maxrss_kb / 1024, "tree_mb": peak_tree / 1024, "tree_pss_mb": peak_pss / 1024,
+        "out": out.decode(),
+    }  # fmt: skip
 
 
 def median_of(runs: int, cmd: list[str], env: dict[str, str]) -> tuple[float, str]:
@@ -160,6 +170,7 @@ def bench_size(size: int, runs: int, seed: int, work: Path) -> dict[str, object]
         "cold_pages_per_s": size / cold_s,
         "cold_peak_rss_mb": max(r["rss_mb"] for r in cold),
         "cold_peak_rss_all_processes_mb": max(r["tree_mb"] for r in cold),
+        "cold_peak_pss_all_processes_mb": max(r["tree_pss_mb"] for r in cold),
         "import_floor_s": floor_s,
         "warm_list_s": list_s,
         "show_s": show_s,
@@ -189,6 +200,7 @@ ROWS = [
     ("  pages/s", "cold_pages_per_s", None),
     ("  peak RSS, largest process (MB)", "cold_peak_rss_mb", None),
     ("  peak RSS, all processes (MB)", "cold_peak_rss_all_processes_mb", None),
+    ("  peak PSS, all processes (MB)", "cold_peak_pss_all_processes_mb", None),
     ("index after 1% changed", "refresh_s", "refresh_to_cold"),
     ("import typer, rich.console", "import_floor_s", None),
     ("list (unchanged)", "warm_list_s", "warm_list_to_floor"),

@@ -44,3 +44,28 @@ def test_dates_looked_for_near_digits_find_what_the_whole_pattern_finds(text: st
     whole = [m.span() for m in dates._DATE_RE.finditer(text)]
     near = [m.span() for m in dates._date_matches(text)]
     assert near == whole
+
+
+# --- the speed-ups must not change what is found ------------------------------------------
+
+_PIECES = ["CSTO ", "Secretary General ", "Deputy ", "head ", "Minister ", "of the ", "Stanislav ",
+           "Zas", "ZAS ", "S. ", ", ", ". ", "; ", "(", ")", "“", "”", "said ", "the ", "Armenia",
+           "Chair", "Chairman ", "x", " "]  # fmt: skip
+
+
+@given(st.lists(st.sampled_from(_PIECES), max_size=30))
+def test_role_before_searches_only_where_the_pattern_can_match(pieces: list[str]) -> None:
+    before = "".join(pieces)
+    fast, full = entities._role_before(before), entities._ROLE_BEFORE.search(before)
+    assert (fast and fast.span()) == (full and full.span())
+
+
+@given(st.lists(st.text("abcAB- ", min_size=1, max_size=6), min_size=1, max_size=8), st.text("abcAB- ", max_size=40))
+def test_trie_alternation_matches_what_a_longest_first_alternation_matches(words: list[str], text: str) -> None:
+    import re
+
+    from cstonews.text import alternation
+
+    trie = re.compile(alternation(words))
+    plain = re.compile("|".join(map(re.escape, sorted(set(words), key=len, reverse=True))))
+    assert [m.span() for m in trie.finditer(text)] == [m.span() for m in plain.finditer(text)]

@@ -173,3 +173,12 @@ def test_no_navigation_or_photo_names_in_text(name: str) -> None:
         assert "Back to the" not in text and "Go back" not in text
         assert ".JPG" not in text
     assert p.article.sources == [str(SAMPLES / name)]
+
+
+def test_file_names_are_recognised_by_their_extension_before_any_pattern_runs() -> None:
+    from cstonews.parse import _ends_with_extension, _files_only
+
+    assert _ends_with_extension("IMG_0001.JPG") and _ends_with_extension("Report 2019.docx")
+    assert not _ends_with_extension("held in Moscow.") and not _ends_with_extension("v. 2.0")
+    assert _files_only("IMG_0001.jpg   IMG_0002.jpg") == ["IMG_0001.jpg", "IMG_0002.jpg"]
+    assert _files_only("The meeting was held in Minsk.") is None
