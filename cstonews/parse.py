@@ -16,7 +16,7 @@ from typing import Any
 from cstonews import entities
 from cstonews.dates import Span, find_dates, parse_stamp
 from cstonews.release import PageReading, Release
-from cstonews.text import content_words, is_mostly_cyrillic, slugify, squash
+from cstonews.text import alternation, content_words, is_mostly_cyrillic, slugify, squash
 
 # --- line shapes --------------------------------------------------------------------------
 
@@ -35,8 +35,8 @@ _DOWNLOAD = re.compile(r"(?i)^(?:download(?: the)? document|скачать(?: д
 _IMG_EXTS = ["jpg", "jpeg", "png", "gif", "bmp", "tif", "tiff", "webp", "heic"]
 _DOC_EXTS = ["pdf", "doc", "docx", "rtf", "xls", "xlsx", "ppt", "pptx", "odt", "zip", "rar"]
 _EXTS = frozenset(_IMG_EXTS + _DOC_EXTS)
-_IMG_EXT = f"(?i:{'|'.join(_IMG_EXTS)})"
-_DOC_EXT = f"(?i:{'|'.join(_DOC_EXTS)})"
+_IMG_EXT = f"(?i:{alternation(_IMG_EXTS)})"  # the longest wins: `.docx`, not `.doc` and an `x`
+_DOC_EXT = f"(?i:{alternation(_DOC_EXTS)})"
 _FILE_CHARS = r"[\w\-()\[\]+~@#]"
 _FILE_TOKEN = rf"{_FILE_CHARS}+(?: \(\d+\))?\.(?:{_IMG_EXT}|{_DOC_EXT})"
 _FILE_TOKEN_RE = re.compile(_FILE_TOKEN)

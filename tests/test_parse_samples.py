@@ -182,3 +182,5 @@ def test_file_names_are_recognised_by_their_extension_before_any_pattern_runs() 
     assert not _ends_with_extension("held in Moscow.") and not _ends_with_extension("v. 2.0")
     assert _files_only("IMG_0001.jpg   IMG_0002.jpg") == ["IMG_0001.jpg", "IMG_0002.jpg"]
     assert _files_only("The meeting was held in Minsk.") is None
+    # The longest extension wins: `.docx` is not `.doc` followed by an `x`.
+    assert _files_only("Report.docx Annex.xlsx scan.TIFF") == ["Report.docx", "Annex.xlsx", "scan.TIFF"]
