@@ -33,7 +33,7 @@ from cstonews.release import Release
 from cstonews.text import fold_lookalikes
 
 # Bump when the schema or the parser's reading changes: the index is then rebuilt.
-SCHEMA_VERSION = "3"
+SCHEMA_VERSION = "4"
 PAGE_SUFFIX = ".txt"
 # A saved page is tens of kilobytes; a file far larger is something else, and reading it
 # would stall every command that refreshes.
@@ -169,7 +169,7 @@ def read_page_rows(root: Path, rel: str, size_mtime: tuple[int, int]) -> _PageRo
         except OSError as e:
             page = parse.PageReading(rel, None, [], [_read_error(path, e)])
     if data is not None:
-        page = parse.read_page(data, rel)
+        page = parse.read_page(data, rel, teaser_entities=False)  # see _as_release
         if _stat(path) != size_mtime:
             # Changed while being read: stored with an impossible mtime, so that the
             # next refresh reads it again rather than trusting a half-written copy.
@@ -186,6 +186,18 @@ def read_page_rows(root: Path, rel: str, size_mtime: tuple[int, int]) -> _PageRo
         if key
     ]
     return _PageRows(rel, size_mtime, page.warnings, items, unsettled)
+
+
+def _as_release(item: dict[str, Any]) -> Release:
+    """The release an item stands for. Teasers are stored without their names (most
+    announce an article the archive holds, whose release is the article's): a teaser that
+    is a release of its own gets them here."""
+    release = Release.from_dict(item)
+    if release.kind == "teaser":
+        from cstonews.parse import add_entities
+
+        add_entities(release)
+    return release
 
 
 def _read_args(args: tuple[Path, str, tuple[int, int]]) -> _PageRows:
@@ -490,7 +502,7 @@ class Archive:
         key, _, _, _, _, _, data, claimed = group[0]
         if claimed:
             return  # a headline teaser with no article of its own key: part of another
-        release = Release.from_dict(json.loads(data))
+        release = _as_release(json.loads(data))
         release.sources = sorted({str(self.root / row[4]) for row in group})
         out.append((key, release))
 
@@ -603,7 +615,7 @@ class Archive:
             if not occurrences:
                 return
             data = occurrences[0][2]
-        release = Release.from_dict(data)
+        release = _as_release(data)
         release.sources = sorted({str(self.root / p) for p, _, _ in occurrences})
         self._insert_release(key, release)
 

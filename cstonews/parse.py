@@ -521,27 +521,17 @@ def make_id(d: str | None, text: str) -> str:
     return f"{d or 'undated'}-{slugify(text)}"
 
 
-def _teaser(day: date | None, paras: list[str], source: str) -> Release:
+def _teaser(day: date | None, paras: list[str], source: str, named: bool = True) -> Release:
     fields = _teaser_fields(day, tuple(paras))
-    return Release(
-        **{k: v for k, v in fields.items() if k not in _LISTS},
-        countries=list(fields["countries"]),  # the cached lists stay the cache's own
-        other_countries=list(fields["other_countries"]),
-        people=list(fields["people"]),
-        roles=[dict(r) for r in fields["roles"]],
-        body=list(paras),
-        sources=[source] if source else [],
-    )
-
-
-_LISTS = ("countries", "other_countries", "people", "roles")
+    teaser = Release(**fields, body=list(paras), sources=[source] if source else [])
+    return add_entities(teaser) if named else teaser
 
 
 @lru_cache(maxsize=4096)
 def _teaser_fields(day: date | None, paras: tuple[str, ...]) -> dict[str, Any]:
-    """A teaser's fields, all worked out from its text. A site's sidebar repeats the same
-    teasers on page after page, so they are read once per process, not once per page."""
-    text = " ".join(paras)
+    """A teaser's fields worked out from its text, but for the entity fields. A site's
+    sidebar repeats the same teasers on page after page, so they are read once per
+    process, not once per page."""
     lead = paras[0]
     d: date | None = day
     src: str | None = "stamp"
@@ -554,14 +544,33 @@ def _teaser_fields(day: date | None, paras: tuple[str, ...]) -> dict[str, Any]:
     return {
         "id": make_id(iso, lead),
         "kind": "teaser",
-        "lang": _lang(text),
+        "lang": _lang(" ".join(paras)),
         "title": None,
         "date": iso,
         "date_precision": "day" if d else None,
         "date_source": src,
         "lead": lead,
-        **_named(text),
     }
+
+
+@lru_cache(maxsize=4096)
+def _teaser_named(text: str) -> dict[str, Any]:
+    return _named(text)
+
+
+def add_entities(teaser: Release) -> Release:
+    """Fill a teaser's countries, people and roles from its text.
+
+    The index reads teasers without them (`read_page(..., teaser_entities=False)`): most
+    teasers announce an article the archive also holds, whose release is the article's,
+    so a teaser's names are worked out only when it becomes a release of its own.
+    """
+    fields = _teaser_named(" ".join(teaser.body))
+    teaser.countries = list(fields["countries"])  # the cached lists stay the cache's own
+    teaser.other_countries = list(fields["other_countries"])
+    teaser.people = list(fields["people"])
+    teaser.roles = [dict(r) for r in fields["roles"]]
+    return teaser
 
 
 def _non_article(lines: list[_Line], stamped: bool) -> str | None:
@@ -586,8 +595,11 @@ def _non_article(lines: list[_Line], stamped: bool) -> str | None:
     return None
 
 
-def parse_page(text: str, source: str = "") -> PageReading:
-    """Read one page's text into its article, its sidebar teasers and warnings."""
+def parse_page(text: str, source: str = "", teaser_entities: bool = True) -> PageReading:
+    """Read one page's text into its article, its sidebar teasers and warnings.
+
+    With `teaser_entities=False`, teasers come without countries, people and roles
+    (see `add_entities`)."""
     warnings: list[str] = []
     if "\x00" in text:
         text = text.replace("\x00", "")
@@ -611,13 +623,15 @@ def parse_page(text: str, source: str = "") -> PageReading:
         return PageReading(source, None, [], warnings)
 
     if layout is None:
-        teasers = [_teaser(d, p, source) for d, p in _split_teasers(lines)]
+        teasers = [_teaser(d, p, source, teaser_entities) for d, p in _split_teasers(lines)]
         warnings.append("no title found: no article on this page")
         if cut:
             warnings.append("page is cut off (no navigation lines at the end)")
         return PageReading(source, None, teasers, warnings)
 
-    teasers = [_teaser(d, p, source) for d, p in _split_teasers(lines[: layout.title_at])]
+    teasers = [
+        _teaser(d, p, source, teaser_entities) for d, p in _split_teasers(lines[: layout.title_at])
+    ]
     article = _article(lines, layout, source, warnings)
     if cut:
         if layout.how == "cut in repeated title":
@@ -737,10 +751,10 @@ def _looks_cyrillic(sample: bytes) -> bool:
     return paired > len(high) * 0.6
 
 
-def read_page(data: bytes, source: str) -> PageReading:
+def read_page(data: bytes, source: str, teaser_entities: bool = True) -> PageReading:
     text, warnings = decode(data)
     if text is None:
         return PageReading(source, None, [], warnings)
-    page = parse_page(text, source)
+    page = parse_page(text, source, teaser_entities)
     page.warnings[:0] = warnings
     return page

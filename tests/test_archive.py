@@ -308,3 +308,36 @@ def test_bulk_first_index_builds_the_same_releases_as_one_page_at_a_time(
     assert bulk == one_by_one
     headline = [d for _, d in bulk if '"Exercise at Issyk-Kul"' in d and '"article"' in d]
     assert len(headline) == 1 and headline[0].count("headline-teaser-") == 3
+
+
+@pytest.mark.parametrize("bulk_min", [0, 10**9])
+def test_a_teaser_of_its_own_gets_its_names_at_indexing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, bulk_min: int
+) -> None:
+    """Pages are read without teasers' names; a teaser whose article is not in the archive
+    gets them when it becomes a release, in a first index and a refresh alike."""
+    from cstonews import archive as archive_module
+    from cstonews.parse import parse_page
+
+    monkeypatch.setattr(archive_module, "BULK_MIN", bulk_min)
+    teaser = (
+        "13.05.2021",
+        "The CSTO Secretary General Stanislav Zas met the Ambassador of Armenia in Moscow to discuss Afghanistan.",
+    )
+    text = page("Delegations met", "Delegations met for a round of talks.", "14.05.2021", sidebar=teaser)
+    root = tmp_path / "pages"
+    root.mkdir()
+    (root / "one.txt").write_text(text, encoding="utf-8")
+
+    (bare,) = parse_page(text, teaser_entities=False).teasers
+    assert (bare.countries, bare.people, bare.roles) == ([], [], [])
+    (full,) = parse_page(text).teasers
+    assert full.people == ["Stanislav Zas"] and full.countries == ["Armenia"]
+
+    arch = open_archive(root, tmp_path)
+    (indexed,) = [r for r in everything(arch) if r.kind == "teaser"]
+    assert indexed.to_dict() | {"sources": []} == full.to_dict() | {"sources": []}
+    assert indexed.other_countries == ["Afghanistan"]
+    assert indexed.roles == [{"name": "Stanislav Zas", "role": "CSTO Secretary General"}]
+    assert [r.id for r in arch.select(Selection(countries=["Armenia"]))] == [indexed.id]
+    assert [r.id for r in arch.select(Selection(people=["Zas"]))] == [indexed.id]
