@@ -6,6 +6,7 @@ date, or an archive folder that cannot be read.
 
 from __future__ import annotations
 
+import copy
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -544,12 +545,45 @@ def index(
             env.stdout.write("(cstonews index --verbose lists them)\n")
 
 
+def _app_for(args: list[str]) -> typer.Typer:
+    """The app with only the command `args` name, when they plainly name one.
+
+    Typer turns every command's signature into Click options on each run: building one
+    command instead of all took `list` from 108 to 98 ms (medians of 21 runs). The
+    top-level help, a mistyped command, or anything unusual gets the whole app.
+    """
+    i = 0
+    while i < len(args) and args[i].startswith("-"):
+        if args[i] in ("--archive", "-a"):
+            i += 1  # its value
+        elif args[i] in ("-h", "--help", "--version", "--"):
+            return app
+        i += 1
+    if i >= len(args):
+        return app
+    name = args[i]
+    chosen = [c for c in app.registered_commands if _command_name(c) == name]
+    if len(chosen) != 1:
+        return app
+    lean = copy.copy(app)
+    lean.registered_commands = chosen
+    return lean
+
+
+def _command_name(info: Any) -> str:
+    from typer.main import get_command_name
+
+    return info.name or get_command_name(info.callback.__name__)
+
+
 def run(argv: list[str] | None = None) -> int:
     """The program's single exit point: runs the CLI and returns its exit code."""
     import sys
 
     try:
-        result = app(args=argv, prog_name="cstonews", standalone_mode=False)
+        result = _app_for(sys.argv[1:] if argv is None else argv)(
+            args=argv, prog_name="cstonews", standalone_mode=False
+        )
     except typer.Exit as e:
         return e.exit_code
     except KeyboardInterrupt:

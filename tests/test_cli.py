@@ -266,6 +266,47 @@ def test_every_command_has_help_and_is_in_the_readme() -> None:
     assert "Exit codes" in cst("--help").stdout
 
 
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["list", "-n", "3", "-f", "ids"],
+        ["--archive", str(ROOT / "samples"), "search", "Moscow", "-f", "json"],
+        ["-a", str(ROOT / "samples"), "show", "2019-04-02-consultations"],
+        ["search", "--help"],
+        ["--help"],
+        ["lsit"],
+        ["show", "no-such-release"],
+    ],
+)
+def test_run_with_one_command_built_answers_as_the_whole_app(
+    args: list[str], capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`run` builds only the command named (Typer's per-command set-up is start-up time);
+    what the user sees must not change."""
+    from cstonews import cli
+
+    code = cli.run(args)
+    lean = capsys.readouterr()
+    assert lean.out or lean.err
+    monkeypatch.setattr(cli, "_app_for", lambda args: cli.app)
+    assert (cli.run(args), capsys.readouterr()) == (code, lean)
+
+
+def test_run_builds_the_command_named_and_the_whole_app_otherwise() -> None:
+    from cstonews.cli import _app_for
+
+    def built(args: list[str]) -> list[str]:
+        return [c.callback.__name__ for c in _app_for(args).registered_commands]  # type: ignore[union-attr]
+
+    assert built(["-a", "search", "list", "Moscow"]) == ["list_"]  # `search` is the folder
+    assert built(["--archive=x", "search", "Moscow"]) == ["search"]
+    everything = built([])
+    assert len(everything) >= 7
+    for args in (["--help"], ["--version"], ["lsit"], ["-a"], ["--", "list"]):
+        assert built(args) == everything
+    assert _app_for([]) is app
+
+
 def test_python_dash_m_and_console_script() -> None:
     script = shutil.which("cstonews", path=str(Path(sys.executable).parent))
     assert script, "the cstonews console script is not installed beside this Python"
