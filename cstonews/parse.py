@@ -521,10 +521,10 @@ def make_id(d: str | None, text: str) -> str:
     return f"{d or 'undated'}-{slugify(text)}"
 
 
-def _teaser(day: date | None, paras: list[str], source: str, named: bool = True) -> Release:
+def _teaser(day: date | None, paras: list[str], source: str, with_entities: bool) -> Release:
     fields = _teaser_fields(day, tuple(paras))
     teaser = Release(**fields, body=list(paras), sources=[source] if source else [])
-    return add_entities(teaser) if named else teaser
+    return add_entities(teaser) if with_entities else teaser
 
 
 @lru_cache(maxsize=4096)
