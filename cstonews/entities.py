@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from itertools import repeat
 
 from cstonews.text import alternation
@@ -229,20 +230,31 @@ def _candidates_in(text: str, a: int, b: int) -> list[tuple[int, int]]:
     for m in _RUN.finditer(text, a, b):
         if m.end() == b and b < len(text):
             continue  # cut by the window; the next window (or none) has it whole
-        if not _word_start(text, m.start()) or (m.start() and text[m.start() - 1] in "-."):
+        start = m.start()
+        if start and (text[start - 1] in "-." or not _word_start(text, start)):
             continue
-        if _NOT_NAMES.issuperset(m.group(0).split()):
-            continue  # `Collective Security Treaty Organization`: half the runs, settled cheaply
-        toks = [(t.start(), t.end(), t.group(0)) for t in _TOKENS.finditer(m.group(0))]
-        for seg in _segments([t for _, _, t in toks]):
-            words = [toks[i][2] for i in seg]
-            named = _is_name(words)
-            if not named and _is_caps(words[-1]):
-                seg, words = seg[:-1], words[:-1]  # `Stanislav Zas ODIHR`: the name without the acronym
-                named = _is_name(words)
-            if named:
-                spans.append((m.start() + toks[seg[0]][0], m.start() + toks[seg[-1]][1]))
+        spans.extend((start + i, start + j) for i, j in _names_in_run(m.group(0)))
     return spans
+
+
+@lru_cache(maxsize=16384)
+def _names_in_run(run: str) -> tuple[tuple[int, int], ...]:
+    """Where the names are in one run of name-like tokens, as offsets into it. Runs repeat
+    from page to page (`Collective Security Treaty Organization`, the same officials), so
+    each is worked out once per process."""
+    if _NOT_NAMES.issuperset(run.split()):
+        return ()  # `Collective Security Treaty Organization`: half the runs, settled cheaply
+    toks = [(t.start(), t.end(), t.group(0)) for t in _TOKENS.finditer(run)]
+    spans: list[tuple[int, int]] = []
+    for seg in _segments([t for _, _, t in toks]):
+        words = [toks[i][2] for i in seg]
+        named = _is_name(words)
+        if not named and _is_caps(words[-1]):
+            seg, words = seg[:-1], words[:-1]  # `Stanislav Zas ODIHR`: the name without the acronym
+            named = _is_name(words)
+        if named:
+            spans.append((toks[seg[0]][0], toks[seg[-1]][1]))
+    return tuple(spans)
 
 
 def _role_before(before: str) -> re.Match[str] | None:
