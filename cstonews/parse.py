@@ -201,10 +201,6 @@ def _ends_sentence(t: str) -> bool:
     return bool(_FINAL_STOP.search(t))
 
 
-def _norm_key(s: str) -> str:
-    return squash(s).casefold()
-
-
 # --- the page as a whole --------------------------------------------------------------
 
 
@@ -226,20 +222,26 @@ def _find_title(lines: list[_Line], cut: bool = False) -> _Layout | None:
     texts = [ln.text for ln in lines]
     # The few lines holding a stamp, found by one scan of the page rather than line by line.
     joined = "\n".join(texts)
-    stamped = {joined.count("\n", 0, m.start()) for m in _HAS_STAMP.finditer(joined)}
+    stamped: set[int] = set()
+    at = line = 0
+    for m in _HAS_STAMP.finditer(joined):  # line numbers counted on from the last match
+        line += joined.count("\n", at, m.start())
+        at = m.start()
+        stamped.add(line)
+    # Line texts are squashed already: comparing them needs only case folding.
+    keys = [t.casefold() for t in texts]
 
     # 1. `Title` then `Title dd.mm.yyyy` (whitespace may differ), or the same line twice.
     for i in range(n - 2, -1, -1):
-        a, b = lines[i], lines[i + 1]
-        ts = _title_with_stamp(b) if i + 1 in stamped else None
-        if ts and _norm_key(ts[0]) == _norm_key(a.text):
-            return _Layout(i, i + 2, a.text, ts[1], how="repeated with stamp")
-        if _norm_key(a.text) == _norm_key(b.text) and _title_like(a):
-            return _Layout(i, i + 2, a.text, how="repeated")
+        ts = _title_with_stamp(lines[i + 1]) if i + 1 in stamped else None
+        if ts and ts[0].casefold() == keys[i]:
+            return _Layout(i, i + 2, texts[i], ts[1], how="repeated with stamp")
+        if keys[i] == keys[i + 1] and _title_like(lines[i]):
+            return _Layout(i, i + 2, texts[i], how="repeated")
     # A page cut off inside the repeated title: the last line is a prefix of
     # `Title dd.mm.yyyy`, or of the title.
     if n >= 2 and _title_like(lines[-2]):
-        first, second = _norm_key(texts[-2]), _norm_key(texts[-1])
+        first, second = keys[-2], keys[-1]
         tail = second[len(first) :] if second.startswith(first) else None
         if (tail is not None and re.fullmatch(r"\s*[\d.]*", tail)) or (
             first.startswith(second) and len(second) >= 3
