@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
-from typing import Any
+from typing import Any, NamedTuple
 
 from cstonews import entities
 from cstonews.dates import Span, find_dates, parse_stamp
@@ -83,8 +83,7 @@ _PAGING = re.compile(
 _UNDER_CONSTRUCTION = re.compile(r"under construction|в разработке|в стадии наполнения")  # on lower case
 
 
-@dataclass(frozen=True)
-class _Line:
+class _Line(NamedTuple):  # a tuple: made for every line of every page, and a cache key
     text: str  # whitespace squashed
     raw: str  # as saved, for names separated by runs of spaces
 
@@ -607,8 +606,11 @@ def parse_page(text: str, source: str = "", teaser_entities: bool = True) -> Pag
         text = text.replace("\x00", "")
         warnings.append("NUL bytes removed")
     raw_lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
-    all_lines = [_Line(squash(r), r) for r in raw_lines]
-    all_lines = [ln for ln in all_lines if ln.text]
+    if "\u200b" in text or "\u2060" in text or "\ufeff" in text:
+        squashed = [squash(r) for r in raw_lines]
+    else:  # the common case: `squash` without its checks for zero-width spaces, line by line
+        squashed = [" ".join(r.split()) for r in raw_lines]
+    all_lines = [_Line(t, r) for t, r in zip(squashed, raw_lines, strict=True) if t]
     if not all_lines:
         return PageReading(source, None, [], [*warnings, "empty page: no text"])
 
