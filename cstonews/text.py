@@ -96,7 +96,7 @@ _SLUG_WORD = re.compile(r"[a-z0-9]+")
 def slugify(s: str, max_words: int = 6, max_len: int = 50) -> str:
     """A short readable ASCII slug: the first words of `s`, transliterated, hyphenated."""
     low = fold_lookalikes(s[:300]).lower()  # six words never need more than the start
-    ascii_text = low.translate(_TRANSLIT_TABLE)
+    ascii_text = low if low.isascii() else low.translate(_TRANSLIT_TABLE)
     words = _SLUG_WORD.findall(ascii_text)
     out: list[str] = []
     length = 0
