@@ -223,9 +223,9 @@ def _find_title(lines: list[_Line], cut: bool = False) -> _Layout | None:
     joined = "\n".join(texts)
     stamped: set[int] = set()
     at = line = 0
-    for m in _HAS_STAMP.finditer(joined):  # line numbers counted on from the last match
-        line += joined.count("\n", at, m.start())
-        at = m.start()
+    for found in _HAS_STAMP.finditer(joined):  # line numbers counted on from the last match
+        line += joined.count("\n", at, found.start())
+        at = found.start()
         stamped.add(line)
     # Line texts are squashed already: comparing them needs only case folding.
     keys = [t.casefold() for t in texts]
