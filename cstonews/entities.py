@@ -85,10 +85,15 @@ def countries(text: str) -> list[str]:
 
 def country_name(text: str) -> str | None:
     """The canonical name of a country the user typed in any form ("Armenian", "Армения")."""
-    names = all_countries(text.strip())
-    if names:
-        return names[0]
-    folded = text.strip().casefold()
+    typed = text.strip()
+    # The forms are matched as pages write them (`Armenian`, `армянский`); a user may type
+    # any case (`armenian`, `АРМЕНИЯ`, `usa`), so the name is also tried capitalised, in lower
+    # case and in capitals.
+    for form in (typed, typed.capitalize(), typed.lower(), typed.upper()):
+        names = all_countries(form)
+        if names:
+            return names[0]
+    folded = typed.casefold()
     return next((n for n in _all_names() if n.casefold() == folded), None)
 
 

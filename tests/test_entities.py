@@ -36,6 +36,12 @@ def test_country_names_the_user_types() -> None:
     assert entities.country_name("Armenian") == "Armenia"
     assert entities.country_name("Армения") == "Armenia"
     assert entities.country_name("united states") == "United States"
+    # In whatever case the user types it.
+    assert entities.country_name("armenian") == "Armenia"
+    assert entities.country_name("KAZAKH") == "Kazakhstan"
+    assert entities.country_name("армянский") == "Armenia"
+    assert entities.country_name("ТАДЖИКИСТАН") == "Tajikistan"
+    assert entities.country_name("usa") == "United States"
     assert entities.country_name("Atlantis") is None
 
 
