@@ -697,12 +697,17 @@ class Archive:
         Queries sort rowids first and load only the releases they show: sorting the
         stored JSON of every match was most of a search's time on a large archive.
         """
-        data: dict[int, str] = {}
+        data = self._by_rowid("SELECT rowid, data FROM releases WHERE rowid IN ({})", [], rowids)
+        return [Release.from_dict(json.loads(data[r])) for r in rowids]
+
+    def _by_rowid(self, sql: str, args: list[Any], rowids: list[int]) -> dict[int, Any]:
+        """{rowid: value} of a query that ends `rowid IN ({})`, asked 500 rowids at a time
+        (older SQLite takes at most 999 parameters)."""
+        found: dict[int, Any] = {}
         for i in range(0, len(rowids), 500):
             part = rowids[i : i + 500]
-            marks = ",".join("?" * len(part))
-            data.update(self.db.execute(f"SELECT rowid, data FROM releases WHERE rowid IN ({marks})", part))
-        return [Release.from_dict(json.loads(data[r])) for r in rowids]
+            found.update(self._run(sql.format(",".join("?" * len(part))), [*args, *part]))
+        return found
 
     @contextmanager
     def _snapshot(self) -> Iterator[None]:
@@ -739,17 +744,11 @@ class Archive:
             sql = f"SELECT r.rowid FROM releases r{where}{self._order(sel)}"
         sql += self._limit(sel)
         rowids = [rowid for (rowid,) in self._run(sql, args)]
-        snippets: dict[int, str] = {}
-        for i in range(0, len(rowids), 500):
-            part = rowids[i : i + 500]
-            marks = ",".join("?" * len(part))
-            snippets.update(
-                self._run(
-                    "SELECT rowid, snippet(fts, 1, char(2), char(3), ' … ', 16) FROM fts "
-                    f"WHERE fts MATCH ? AND rowid IN ({marks})",
-                    [match, *part],
-                )
-            )
+        snippets = self._by_rowid(
+            "SELECT rowid, snippet(fts, 1, char(2), char(3), ' … ', 16) FROM fts WHERE fts MATCH ? AND rowid IN ({})",
+            [match],
+            rowids,
+        )
         return [Hit(r, snippets.get(rowid, "")) for rowid, r in zip(rowids, self._load(rowids), strict=True)]
 
     def stats(self, sel: Selection, query: str | None = None) -> Stats:
