@@ -104,7 +104,9 @@ def _all_names() -> list[str]:
 # --- people -----------------------------------------------------------------------------
 
 # A run of name-like tokens: Capitalised words, ALL-CAPS surnames, initials (`S.`).
-_TOKEN = r"(?:[A-Z][a-z]+(?:-[A-Z][a-z]+)?|[A-Z]{2,}(?:-[A-Z]{2,})?|[A-Z]\.)"
+# The capital is matched once for all three kinds, and the letters after it possessively
+# (`++`): giving a letter back never lets a run match, and trying to cost most of a scan.
+_TOKEN = r"(?:[A-Z](?:[a-z]++(?:-[A-Z][a-z]++)?|[A-Z]++(?:-[A-Z]{2,}+)?|\.))"
 _RUN = re.compile(rf"{_TOKEN}(?:(?: |(?<=\.)){_TOKEN})+(?![\w-])")  # two tokens or more
 _TITLE_WORD = re.compile(r"[A-Z][a-z]+(?:-[A-Z][a-z]+)?")
 _CAPS_WORD = re.compile(r"[A-Z]{3,}(?:-[A-Z]{2,})?")
