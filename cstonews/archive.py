@@ -181,11 +181,17 @@ def read_page_rows(root: Path, rel: str, size_mtime: tuple[int, int]) -> _PageRo
         key = match_key(a.lead) if a.lead else "title " + match_key(a.title or "")
         found.append((a, key, match_key(a.title or "") or None))
     items = [
-        (n, str(r.kind), key, alias, r.date is not None, json.dumps(r.to_dict(), ensure_ascii=False))
+        (n, str(r.kind), key, alias, r.date is not None, _stored(r))
         for n, (r, key, alias) in enumerate(found)
         if key
     ]
     return _PageRows(rel, size_mtime, page.warnings, items, unsettled)
+
+
+def _stored(release: Release) -> str:
+    """A release (or item) as the index stores it: the JSON of `release.to_dict()`, written
+    straight from its fields, without the copy `to_dict` makes for a caller to keep."""
+    return json.dumps(vars(release), ensure_ascii=False)
 
 
 def _as_release(item: dict[str, Any]) -> Release:
@@ -525,7 +531,7 @@ class Archive:
             rowid = db.execute(
                 "INSERT INTO releases(id, key, kind, lang, date, data) VALUES(?, ?, ?, ?, ?, ?)",
                 (release.id, key, release.kind, release.lang, release.date,
-                 json.dumps(release.to_dict(), ensure_ascii=False)),
+                 _stored(release)),
             ).lastrowid  # fmt: skip
             assert rowid is not None
             body = "\n".join(release.body or [release.lead])
