@@ -16,7 +16,7 @@ from typing import Any, NamedTuple
 from cstonews import entities
 from cstonews.dates import Span, find_dates, parse_stamp
 from cstonews.release import PageReading, Release
-from cstonews.text import alternation, content_words, is_mostly_cyrillic, slugify, squash
+from cstonews.text import alternation, content_words, is_mostly_cyrillic, slugify, squash, squash_lines
 
 # --- line shapes --------------------------------------------------------------------------
 
@@ -606,10 +606,7 @@ def parse_page(text: str, source: str = "", teaser_entities: bool = True) -> Pag
         text = text.replace("\x00", "")
         warnings.append("NUL bytes removed")
     raw_lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
-    if "\u200b" in text or "\u2060" in text or "\ufeff" in text:
-        squashed = [squash(r) for r in raw_lines]
-    else:  # the common case: `squash` without its checks for zero-width spaces, line by line
-        squashed = [" ".join(r.split()) for r in raw_lines]
+    squashed = squash_lines(raw_lines, text)
     all_lines = [_Line(t, r) for t, r in zip(squashed, raw_lines, strict=True) if t]
     if not all_lines:
         return PageReading(source, None, [], [*warnings, "empty page: no text"])

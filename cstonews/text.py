@@ -35,12 +35,24 @@ def alternation(words: list[str] | tuple[str, ...]) -> str:
     return emit(tree)
 
 
+def _has_zero_width(s: str) -> bool:
+    return "\u200b" in s or "\u2060" in s or "\ufeff" in s
+
+
 def squash(s: str) -> str:
     """Collapse every run of whitespace (NBSP included) to one space and trim."""
     # str.split() knows every Unicode space and runs in C; the zero-width ones are rare.
-    if "\u200b" in s or "\u2060" in s or "\ufeff" in s:
+    if _has_zero_width(s):
         return _SPACES.sub(" ", s).strip()
     return " ".join(s.split())
+
+
+def squash_lines(lines: list[str], whole: str) -> list[str]:
+    """`squash` of each of the lines of `whole`, its check for zero-width spaces made
+    once on `whole` rather than on every line."""
+    if _has_zero_width(whole):
+        return [squash(ln) for ln in lines]
+    return [" ".join(ln.split()) for ln in lines]
 
 
 # Cyrillic letters that pages use in place of the Latin ones they look like

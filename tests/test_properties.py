@@ -15,7 +15,7 @@ from cstonews.errors import QueryError
 from cstonews.parse import parse_page, read_page
 from cstonews.query import keyword_fts, to_fts
 from cstonews.release import CONTRACT_FIELDS
-from cstonews.text import squash
+from cstonews.text import squash, squash_lines
 
 HERE = Path(__file__).resolve().parent
 SAMPLES = sorted((HERE.parent / "samples").glob("*.txt"))
@@ -183,3 +183,9 @@ def test_keywords_are_valid_fts5(words: list[str]) -> None:
     fts = keyword_fts(words)
     if fts:
         _DB.execute("SELECT rowid FROM fts WHERE fts MATCH ?", (fts,)).fetchall()
+
+
+@given(st.lists(st.text(alphabet=st.sampled_from("ab \t\u00a0\u200b\u2060\ufeff\u2003.")), max_size=6))
+def test_lines_are_squashed_as_one_by_one(lines: list[str]) -> None:
+    # squash_lines checks the whole text for zero-width spaces once, not each line.
+    assert squash_lines(lines, "\n".join(lines)) == [squash(ln) for ln in lines]
