@@ -315,6 +315,23 @@ def test_python_dash_m_and_console_script() -> None:
         assert r.returncode == 0 and r.stdout.strip() == "2024-05-16-on-may-16-2024-the-csto", cmd
 
 
+def test_the_command_turns_the_collector_back_on_after_its_imports(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import gc
+
+    from cstonews.__main__ import main
+
+    monkeypatch.setattr(sys, "argv", ["cstonews", "--version"])
+    try:
+        assert main() == 0
+        assert gc.isenabled()
+        assert gc.get_freeze_count() > 0  # what the imports made is left out of collections
+    finally:
+        gc.unfreeze()
+    assert capsys.readouterr().out.startswith("cstonews ")
+
+
 def test_start_up_imports_no_heavy_module() -> None:
     code = "import sys, cstonews.cli; print(sorted(m for m in ('rich', 'sqlite3', 'dateutil', 'pydantic', 'cstonews.parse') if m in sys.modules))"
     r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
