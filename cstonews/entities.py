@@ -105,7 +105,7 @@ def _all_names() -> list[str]:
 
 # A run of name-like tokens: Capitalised words, ALL-CAPS surnames, initials (`S.`).
 # The capital is matched once for all three kinds, and the letters after it possessively
-# (`++`): giving a letter back never lets a run match, and trying to cost most of a scan.
+# (`++`): giving a letter back can never make a run match, and trying was most of a scan.
 _TOKEN = r"(?:[A-Z](?:[a-z]++(?:-[A-Z][a-z]++)?|[A-Z]++(?:-[A-Z]{2,}+)?|\.))"
 _RUN = re.compile(rf"{_TOKEN}(?:(?: |(?<=\.)){_TOKEN})+(?![\w-])")  # two tokens or more
 _TITLE_WORD = re.compile(r"[A-Z][a-z]+(?:-[A-Z][a-z]+)?")
