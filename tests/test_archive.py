@@ -353,3 +353,35 @@ def test_a_teaser_of_its_own_gets_its_names_at_indexing(
     assert indexed.roles == [{"name": "Stanislav Zas", "role": "CSTO Secretary General"}]
     assert [r.id for r in arch.select(Selection(countries=["Armenia"]))] == [indexed.id]
     assert [r.id for r in arch.select(Selection(people=["Zas"]))] == [indexed.id]
+
+
+@pytest.mark.skipif(not hasattr(os, "posix_fadvise") or not hasattr(os, "mkfifo"), reason="POSIX only")
+def test_reading_ahead_asks_for_each_page_and_never_waits_on_odd_files(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The read-ahead thread of a first index asks the kernel for every page it can open,
+    skips what is gone or too large, and does not block on a FIFO named like a page."""
+    from cstonews import archive as archive_module
+
+    root = tmp_path / "pages"
+    (root / "sub").mkdir(parents=True)
+    for name in ("a.txt", "sub/b.txt", "huge.txt"):
+        (root / name).write_text("Title\n\nText.\n", encoding="utf-8")
+    os.mkfifo(root / "fifo.txt")
+    asked: list[int] = []
+    monkeypatch.setattr(os, "posix_fadvise", lambda fd, *_: asked.append(os.fstat(fd).st_ino))
+    files = [
+        ("a.txt", (13, 0)),
+        ("gone.txt", (13, 0)),
+        ("fifo.txt", (0, 0)),
+        ("huge.txt", (archive_module.MAX_PAGE_BYTES + 1, 0)),
+        ("sub/b.txt", (13, 0)),
+    ]
+    import threading
+
+    reader = threading.Thread(target=archive_module._read_ahead, args=(root, files), daemon=True)
+    reader.start()
+    reader.join(timeout=10)
+    assert not reader.is_alive(), "stuck opening the FIFO"
+    expected = [(root / n).stat().st_ino for n in ("a.txt", "fifo.txt", "sub/b.txt")]
+    assert asked == expected
