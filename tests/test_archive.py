@@ -385,3 +385,19 @@ def test_reading_ahead_asks_for_each_page_and_never_waits_on_odd_files(
     assert not reader.is_alive(), "stuck opening the FIFO"
     expected = [(root / n).stat().st_ino for n in ("a.txt", "fifo.txt", "sub/b.txt")]
     assert asked == expected
+
+
+def test_the_full_text_index_gathers_16_mb_of_terms_before_writing_a_segment(tmp_path: Path) -> None:
+    """A first index's full-text inserts spent most of their time merging 1 MB segments."""
+    import sqlite3
+
+    probe = sqlite3.connect(":memory:")
+    probe.execute("CREATE VIRTUAL TABLE t USING fts5(x)")
+    try:
+        probe.execute("INSERT INTO t(t, rank) VALUES('hashsize', 2)")
+    except sqlite3.OperationalError:
+        pytest.skip("this SQLite has no hashsize option")
+    root = tmp_path / "pages"
+    root.mkdir()
+    arch = Archive(root, index_path(tmp_path / "cache", root))
+    assert arch.db.execute("SELECT v FROM fts_config WHERE k = 'hashsize'").fetchone() == (16 << 20,)
