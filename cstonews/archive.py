@@ -254,16 +254,15 @@ def _read_ahead(root: Path, files: list[tuple[str, tuple[int, int]]]) -> None:
     On a first index, pages are often no longer in the page cache (written long before,
     or evicted), and a worker that opens one waits for the disk instead of parsing.
     Asked as a slice is handed to the workers, the disk reads while they parse. On
-    30,000 pages with the page cache dropped, the index took 33 s instead of 40 s; with
+    30,000 pages with the page cache dropped, the index took 30 s instead of 38 s; with
     the pages cached, the same time.
     """
-    prefix = str(root / "_")[:-1]
     for rel, (size, _) in files:
         if size > MAX_PAGE_BYTES:
             continue  # not read at all
         try:
             # Non-blocking: a FIFO put in a page's place must not hang this thread.
-            fd = os.open(prefix + rel, os.O_RDONLY | os.O_NONBLOCK)
+            fd = os.open(os.path.join(root, rel), os.O_RDONLY | os.O_NONBLOCK)
         except OSError:
             continue  # the worker that reads it reports why
         try:
@@ -526,9 +525,10 @@ class Archive:
         # Sorted by SQLite, which spills to disk: every row streams through here once and
         # no table of keys is held in memory. The items are read in the order they were
         # written (NOT INDEXED), not in key order through an index: once the kernel has
-        # dropped them from its cache, reading them in key order is a random read each. A headline teaser (keyed by an article's
-        # title) is listed twice: under its own key, flagged as claimed, and as an extra
-        # row of each article it belongs to, which only adds its page to the sources.
+        # dropped them from its cache, reading them in key order is a random read each.
+        # A headline teaser (keyed by an article's title) is listed twice: under its own
+        # key, flagged as claimed, and as an extra row of each article it belongs to,
+        # which only adds its page to the sources.
         rows = db.execute(
             "SELECT i.key, 0, i.kind = 'teaser', NOT i.has_date, f.path, i.ord, i.data, "
             "  i.kind = 'teaser' AND EXISTS("

@@ -361,6 +361,8 @@ def test_reading_ahead_asks_for_each_page_and_never_waits_on_odd_files(
 ) -> None:
     """The read-ahead thread of a first index asks the kernel for every page it can open,
     skips what is gone or too large, and does not block on a FIFO named like a page."""
+    import threading
+
     from cstonews import archive as archive_module
 
     root = tmp_path / "pages"
@@ -377,8 +379,6 @@ def test_reading_ahead_asks_for_each_page_and_never_waits_on_odd_files(
         ("huge.txt", (archive_module.MAX_PAGE_BYTES + 1, 0)),
         ("sub/b.txt", (13, 0)),
     ]
-    import threading
-
     reader = threading.Thread(target=archive_module._read_ahead, args=(root, files), daemon=True)
     reader.start()
     reader.join(timeout=10)
