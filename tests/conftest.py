@@ -16,6 +16,9 @@ PAGES = Path(__file__).resolve().parent / "pages"
 def _isolated(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory) -> None:
     """Tests never touch the user's real cache, archive setting or pager."""
     monkeypatch.setenv("CSTONEWS_CACHE_DIR", str(tmp_path_factory.mktemp("cache")))
+    # Tests that give an Environment an environ of their own leave that variable out; the
+    # cache directory then comes from platformdirs, which reads XDG_CACHE_HOME.
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path_factory.mktemp("xdg-cache")))
     for var in ("CSTONEWS_ARCHIVE", "NO_COLOR", "PAGER"):
         monkeypatch.delenv(var, raising=False)
 
