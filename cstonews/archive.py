@@ -29,12 +29,7 @@ from typing import Any
 from cstonews.errors import Ambiguous, CstonewsError, ExitCode, NotFound
 from cstonews.query import keyword_fts, to_fts
 from cstonews.release import Release
-from cstonews.text import fold_lookalikes
-
-try:  # the interpreter's own SHA-1: hashlib's loads OpenSSL, 3 to 5 ms of every command
-    from _sha1 import sha1
-except ImportError:  # an interpreter built without it
-    from hashlib import sha1
+from cstonews.text import fold_lookalikes, sha1_hex
 
 # Bump when the schema or the parser's reading changes: the index is then rebuilt.
 SCHEMA_VERSION = "5"
@@ -295,14 +290,6 @@ def _named_rows(r: Release) -> list[tuple[str, str, str]]:
         rows.append(("person", person_key(p), p))
         rows.append(("surname", person_key(p).split("|")[0], p))
     return rows
-
-
-def index_path(cache_dir: Path, root: Path) -> Path:
-    """One index per archive folder, named after the folder and its full path."""
-    real = str(root.resolve())
-    digest = sha1(real.encode()).hexdigest()[:12]
-    name = re.sub(r"[^\w.-]+", "-", root.resolve().name or "root")[:40]
-    return cache_dir / "indexes" / f"{name}-{digest}.sqlite"
 
 
 class Archive:
@@ -575,7 +562,7 @@ class Archive:
         for key, release in batch:
             base = release.id
             if db.execute("SELECT 1 FROM releases WHERE id = ?", (base,)).fetchone():
-                release.id = f"{base}-{sha1(key.encode()).hexdigest()[:6]}"
+                release.id = f"{base}-{sha1_hex(key)[:6]}"
             rowid = db.execute(
                 "INSERT INTO releases(id, key, kind, lang, date, data) VALUES(?, ?, ?, ?, ?, ?)",
                 (release.id, key, release.kind, release.lang, release.date,

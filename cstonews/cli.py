@@ -241,7 +241,8 @@ def _selection(f: Filters, limit: int, reverse: bool, today: date) -> Selection:
 def _archive(ctx: typer.Context, archive: Path | None) -> Archive:
     """Open the index of the archive folder the options and environment name."""
     from cstonews import output
-    from cstonews.archive import Archive, index_path
+    from cstonews.archive import Archive
+    from cstonews.locations import index_path
 
     env = _env(ctx)
     root = env.archive_dir(archive or ctx.find_root().meta.get("archive"))

@@ -10,23 +10,7 @@ from datetime import date
 from pathlib import Path
 from typing import TextIO
 
-ARCHIVE_VAR = "CSTONEWS_ARCHIVE"
-CACHE_VAR = "CSTONEWS_CACHE_DIR"  # moves the index cache (tests point it at a tmp dir)
-
-
-def samples_dir() -> Path:
-    """The bundled sample pages: inside the installed package, or beside it in a checkout."""
-    here = Path(__file__).resolve().parent
-    installed = here / "samples"
-    return installed if installed.is_dir() else here.parent / "samples"
-
-
-def default_cache_dir(environ: dict[str, str]) -> Path:
-    if environ.get(CACHE_VAR):
-        return Path(environ[CACHE_VAR])
-    from platformdirs import user_cache_dir  # honours XDG_CACHE_HOME
-
-    return Path(user_cache_dir("cstonews", appauthor=False))
+from cstonews.locations import archive_dir, default_cache_dir
 
 
 @dataclass
@@ -66,12 +50,7 @@ class Environment:
         return self.environ.get("PAGER") or "less"
 
     def archive_dir(self, option: Path | None) -> Path:
-        """`--archive`, else $CSTONEWS_ARCHIVE, else the bundled samples."""
-        if option is not None:
-            return option.expanduser()
-        if self.environ.get(ARCHIVE_VAR):
-            return Path(self.environ[ARCHIVE_VAR]).expanduser()
-        return samples_dir()
+        return archive_dir(option, self.environ)
 
 
 def _isatty(stream: TextIO) -> bool:

@@ -4,6 +4,17 @@ from __future__ import annotations
 
 import re
 
+try:  # the interpreter's own SHA-1: hashlib's loads OpenSSL, 3 to 5 ms of every command
+    from _sha1 import sha1 as _sha1
+except ImportError:  # an interpreter built without it
+    from hashlib import sha1 as _sha1
+
+
+def sha1_hex(s: str) -> str:
+    """The SHA-1 of `s` (UTF-8) in hex: names that stay the same across runs and machines."""
+    return _sha1(s.encode()).hexdigest()
+
+
 # \s in a str pattern already covers U+00A0 and the other Unicode spaces; zero-width
 # characters are not spaces to `re`, so they are listed explicitly.
 _SPACES = re.compile(r"[\s\u200b\u2060\ufeff]+")

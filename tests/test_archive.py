@@ -10,8 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from cstonews.archive import Archive, Selection, index_path
+from cstonews.archive import Archive, Selection
 from cstonews.errors import Ambiguous, NotFound
+from cstonews.locations import index_path
 
 SAMPLES = Path(__file__).resolve().parent.parent / "samples"
 ARMS_LEAD = (

@@ -16,8 +16,8 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
-from cstonews.archive import index_path
 from cstonews.cli import app
+from cstonews.locations import index_path
 
 ESC = "\x1b"
 HOSTILE = {
