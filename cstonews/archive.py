@@ -26,8 +26,10 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from cstonews import ranking
 from cstonews.errors import Ambiguous, CstonewsError, ExitCode, NotFound
-from cstonews.query import keyword_fts, to_fts
+from cstonews.query import all_of, keyword_fts, to_fts
+from cstonews.ranking import BM25, relevance_sql
 from cstonews.release import Release
 from cstonews.text import fold_lookalikes, sha1_hex
 
@@ -68,10 +70,6 @@ CREATE VIRTUAL TABLE IF NOT EXISTS fts USING fts5(
     title, body, tokenize="unicode61 remove_diacritics 2");
 CREATE VIRTUAL TABLE IF NOT EXISTS fts_terms USING fts5vocab(fts, 'row');
 """
-
-# Relevance: a title word weighs ten times a body word. Called by name rather than through
-# FTS5's configurable `rank` column: 65 ms instead of 112 ms to rank 94,000 matches.
-_BM25 = "bm25(fts, 10.0, 1.0)"
 
 _KEY_DROP = re.compile(r"[\W_]+")
 
@@ -292,6 +290,12 @@ def _named_rows(r: Release) -> list[tuple[str, str, str]]:
     return rows
 
 
+def _mark_generation(db: sqlite3.Connection) -> None:
+    """Mark a write to the index, before its COMMIT, with a value never used before: a
+    search ranked ahead on another state of the index (`ranking.rank_ahead`) is then known."""
+    db.execute("INSERT OR REPLACE INTO meta VALUES('generation', ?)", (os.urandom(8).hex(),))
+
+
 class Archive:
     def __init__(self, root: Path, db_file: Path | None, busy_timeout: float = 30) -> None:
         """Open the index of `root` at `db_file` (None: a temporary in-memory index)."""
@@ -303,7 +307,9 @@ class Archive:
         # Page paths in releases: the folder as pathlib spells it, joined by string (on a
         # first index of 100,000 pages, pathlib's joins cost 2.6 s of the release build).
         self._prefix = str(root / "_")[:-1]
+        self.db_file: Path | None = None  # None: in memory
         self.db = self._connect(db_file)
+        self.ranked_ahead = False  # did the last search take a ranking begun by `rank_ahead`?
 
     def _connect(self, db_file: Path | None) -> sqlite3.Connection:
         if db_file is not None:
@@ -311,6 +317,7 @@ class Archive:
                 db_file.parent.mkdir(parents=True, exist_ok=True)
                 db = sqlite3.connect(db_file, timeout=self.busy_timeout, isolation_level=None)
                 db.execute("PRAGMA journal_mode=WAL")
+                self.db_file = db_file
                 return self._prepare(db)
             except (OSError, sqlite3.Error) as e:
                 self.db_note = f"cannot write the index in {db_file.parent} ({e}); using a temporary one"
@@ -349,6 +356,7 @@ class Archive:
                         db.execute("INSERT INTO fts(fts, rank) VALUES('hashsize', ?)", (16 << 20,))
                     db.execute("INSERT OR REPLACE INTO meta VALUES('schema', ?)", (SCHEMA_VERSION,))
                     db.execute("INSERT OR REPLACE INTO meta VALUES('root', ?)", (str(self.root.resolve()),))
+                    _mark_generation(db)
                 db.execute("COMMIT")
             except BaseException:
                 db.execute("ROLLBACK")
@@ -370,6 +378,7 @@ class Archive:
         try:
             for table in ("dirs", "files", "items", "releases", "named", "fts"):
                 self.db.execute(f"DELETE FROM {table}")
+            _mark_generation(self.db)
             self.db.execute("COMMIT")
         except BaseException:
             self.db.execute("ROLLBACK")
@@ -475,6 +484,7 @@ class Archive:
                 if progress and (n % 50 == 0 or n == total):
                     progress(n, total)
                 if bulk and n % _BATCH == 0:
+                    _mark_generation(db)
                     db.execute("COMMIT")
                     db.execute("BEGIN IMMEDIATE")
             if self._releases_owed():
@@ -490,6 +500,7 @@ class Archive:
                     db.execute("INSERT OR REPLACE INTO dirs VALUES(?, ?)", (d, scan.dirs[d]))
                 else:
                     db.execute("DELETE FROM dirs WHERE path = ?", (d,))
+            _mark_generation(db)
             db.execute("COMMIT")
         except BaseException:
             db.execute("ROLLBACK")
@@ -716,7 +727,7 @@ class Archive:
                 clauses.append("r.rowid IN (SELECT rowid FROM named WHERE kind='person' AND key IN (?, ?))")
                 args += [key, key.split("|")[0] + "|"]
         kw = keyword_fts(sel.keywords) if sel.keywords else ""
-        full_match = " AND ".join(f"({m})" for m in (match, kw) if m)
+        full_match = all_of(match or "", kw)
         if full_match and with_fts:
             # `+` keeps SQLite from fetching every matching release by rowid and sorting
             # them all (0.1 s for a common word in 100,000 releases).
@@ -778,13 +789,11 @@ class Archive:
             # The other conditions as a set of rowids, which each match is checked against
             # in memory: a join fetched the release of each of 100,000 matches.
             chosen = f" AND +rowid IN (SELECT r.rowid FROM releases r{where})" if where else ""
-            sql = f"SELECT rowid FROM fts WHERE fts MATCH ?{chosen} ORDER BY {_BM25}, rowid"
-            args = [match, *args]
+            sql, args = relevance_sql(chosen, sel.limit), [match, *args]
         else:
             where, args, match = self._where(sel, to_fts(query))
-            sql = f"SELECT r.rowid FROM releases r{where}{self._order(sel)}"
-        sql += self._limit(sel)
-        rowids = [rowid for (rowid,) in self._run(sql, args)]
+            sql = f"SELECT r.rowid FROM releases r{where}{self._order(sel)}{self._limit(sel)}"
+        rowids = [rowid for (rowid,) in self._ranked(sql, args)]
         snippets = self._by_rowid(
             "SELECT rowid, snippet(fts, 1, char(2), char(3), ' … ', 16) FROM fts WHERE fts MATCH ? AND rowid IN ({})",
             [match],
@@ -848,10 +857,22 @@ class Archive:
             match = " OR ".join(f'"{w}"' for w in useful[:16])
             rows = self._run(
                 "SELECT r.rowid FROM fts JOIN releases r ON r.rowid = fts.rowid "
-                f"WHERE fts MATCH ? AND r.id != ? ORDER BY {_BM25}, r.rowid LIMIT ?",
+                f"WHERE fts MATCH ? AND r.id != ? ORDER BY {BM25}, r.rowid LIMIT ?",
                 [match, release.id, limit],
             )
             return self._load([rowid for (rowid,) in rows])
+
+    def _ranked(self, sql: str, args: list[Any]) -> list[Any]:
+        """The rows of `sql`: those `rank_ahead` found, if it asked the same of the index as
+        it stands in this snapshot, else asked now."""
+        self.ranked_ahead = False
+        if self.db_file is not None and ranking.begun_ahead(self.db_file, sql, args):
+            row = self.db.execute("SELECT value FROM meta WHERE key='generation'").fetchone()
+            rows = ranking.take(self.db_file, sql, args, row[0] if row else "")
+            if rows is not None:
+                self.ranked_ahead = True
+                return rows
+        return self._run(sql, args)
 
     def _run(self, sql: str, args: list[Any]) -> list[Any]:
         try:

@@ -93,3 +93,8 @@ def keyword_fts(words: list[str]) -> str:
     terms = [_clean(w).strip() for w in words]
     terms = [t for t in terms if _WORDISH.search(t)]
     return " AND ".join(_quote(t) for t in terms)
+
+
+def all_of(*matches: str) -> str:
+    """FTS5 expressions (empty ones left out) that must all match, as one."""
+    return " AND ".join(f"({m})" for m in matches if m)

@@ -1,0 +1,125 @@
+"""A plain search's ranking begun before the CLI loads: used only when it is exactly the
+search's own query on the index as the search sees it."""
+
+from __future__ import annotations
+
+import gc
+import os
+import sys
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from cstonews import __main__ as entry
+from cstonews import head_start, ranking
+from cstonews.archive import Archive, Selection
+from cstonews.cli import app
+from cstonews.locations import default_cache_dir, index_path
+
+
+@pytest.fixture(autouse=True)
+def _nothing_left_running():
+    yield
+    head_start.finish()
+    assert not ranking._AHEAD
+
+
+@pytest.mark.parametrize(
+    ("argv", "plain"),
+    [
+        (["search", "arms"], (None, "arms", 50)),
+        (["-a", "D", "search", "arms control", "-n", "5", "-f", "ids"], ("D", "arms control", 5)),
+        (["--archive", "D", "search", "x", "--archive", "E"], ("E", "x", 50)),
+        (["search", "x", "--limit", "0", "--format", "json"], (None, "x", 0)),
+        (["search", "x", "--since", "2019"], None),  # a filter: left to the CLI
+        (["search", "x", "--sort", "date"], None),
+        (["search", "x", "-n", "five"], None),
+        (["search", "x", "-n"], None),
+        (["search", "x", "y"], None),
+        (["search", "--", "-x"], None),
+        (["search"], None),
+        (["list"], None),
+        (["--version"], None),
+        ([], None),
+    ],
+)
+def test_only_plain_searches_are_started_ahead(argv: list[str], plain: tuple | None) -> None:
+    assert head_start.plain_search(argv) == plain
+
+
+def _indexed(archive_dir: Path) -> Archive:
+    arch = Archive(archive_dir, index_path(default_cache_dir(os.environ), archive_dir))
+    arch.refresh()
+    return arch
+
+
+def test_the_search_takes_the_ranking_begun_ahead(archive_dir: Path) -> None:
+    arch = _indexed(archive_dir)
+    expected = [h.release.id for h in arch.search("security OR Moscow", Selection(limit=3))]
+    assert len(expected) == 3 and not arch.ranked_ahead
+
+    head_start.start(["--archive", str(archive_dir), "search", "security OR Moscow", "-n", "3"], os.environ)
+    assert len(ranking._AHEAD) == 1
+    found = [h.release.id for h in arch.search("security OR Moscow", Selection(limit=3))]
+    assert arch.ranked_ahead and found == expected
+    assert not ranking._AHEAD  # taken once
+
+
+def test_a_ranking_ahead_of_a_changed_index_is_dropped(archive_dir: Path) -> None:
+    arch = _indexed(archive_dir)
+    head_start.start(["-a", str(archive_dir), "search", "Sevan"], os.environ)
+    (archive_dir / "sevan.txt").write_text("Lake Sevan talks\n\nOn May 2, 2021, talks on Lake Sevan were held.\n")
+    st = archive_dir.stat()
+    os.utime(archive_dir, ns=(st.st_atime_ns, st.st_mtime_ns + 1_000_000_000))
+    assert arch.refresh().read == 1  # a write: the index is at a new generation
+
+    hits = arch.search("Sevan", Selection())
+    assert not arch.ranked_ahead
+    assert [h.release.title for h in hits] == ["Lake Sevan talks"]
+
+
+def test_another_query_does_not_take_it(archive_dir: Path) -> None:
+    arch = _indexed(archive_dir)
+    head_start.start(["-a", str(archive_dir), "search", "Moscow"], os.environ)
+    arch.search("Moscow", Selection(limit=5))  # another limit: another query
+    assert not arch.ranked_ahead
+    arch.search("Moscow", Selection(kind="article"))
+    assert not arch.ranked_ahead
+
+
+def test_nothing_is_started_without_an_index_or_with_a_bad_query(archive_dir: Path, tmp_path: Path) -> None:
+    cache = default_cache_dir(os.environ)
+    head_start.start(["-a", str(archive_dir), "search", "Moscow"], os.environ)
+    assert not ranking._AHEAD and not index_path(cache, archive_dir).exists()  # nothing made either
+    head_start.start(["-a", str(tmp_path / "missing"), "search", "Moscow"], os.environ)
+    _indexed(archive_dir)
+    head_start.start(["-a", str(archive_dir), "search", "(Moscow"], os.environ)
+    assert not ranking._AHEAD
+
+
+def test_a_ranking_no_search_takes_is_stopped(archive_dir: Path) -> None:
+    _indexed(archive_dir)
+    head_start.start(["-a", str(archive_dir), "search", "Moscow"], os.environ)
+    (ahead,) = ranking._AHEAD.values()
+    head_start.finish()
+    assert not ranking._AHEAD and not ahead.thread.is_alive()
+
+
+def test_the_command_prints_the_same_with_a_head_start(
+    archive_dir: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _indexed(archive_dir)
+    args = ["--archive", str(archive_dir), "search", "security", "-f", "ids"]
+    plain = CliRunner().invoke(app, args)
+    taken: list[list | None] = []
+    real_take = ranking.take
+    monkeypatch.setattr(ranking, "take", lambda *a: taken.append(real_take(*a)) or taken[-1])
+    monkeypatch.setattr(sys, "argv", ["cstonews", *args])
+    try:
+        assert entry.main() == plain.exit_code == 0
+    finally:
+        gc.unfreeze()
+    assert capsys.readouterr().out == plain.stdout
+    assert len(plain.stdout.splitlines()) == 13  # a common word: most of the samples' releases
+    assert len(taken) == 1 and taken[0] is not None  # the head start was taken up
