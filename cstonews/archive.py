@@ -40,6 +40,26 @@ PAGE_SUFFIX = ".txt"
 # would stall every command that refreshes.
 MAX_PAGE_BYTES = 4 * 1024 * 1024
 
+# Keys hold up to 240 characters and come in no order: a first index of many pages drops
+# these while it reads them and makes them once, sorted, before the release build.
+_ITEM_INDEXES = """
+CREATE INDEX IF NOT EXISTS items_key ON items(key);
+-- Articles by the title key they answer to: the release build reads this instead of every
+-- item (a cold scan of all items took 14 s at 100,000 pages, this index 0.6 s).
+CREATE INDEX IF NOT EXISTS items_article_alias ON items(alias, key) WHERE kind = 'article';
+"""
+
+# Made once, sorted, after the release build of a first index, rather than updated with
+# every release in no particular order.
+_RELEASE_INDEXES = """
+CREATE INDEX IF NOT EXISTS releases_date ON releases(date);
+-- `list` walks one of these and stops at its limit instead of sorting every release.
+CREATE INDEX IF NOT EXISTS releases_newest ON releases(date IS NULL, date DESC, id);
+CREATE INDEX IF NOT EXISTS releases_oldest ON releases(date IS NULL, date, id);
+CREATE INDEX IF NOT EXISTS named_key ON named(kind, key);
+CREATE INDEX IF NOT EXISTS named_rowid ON named(rowid);
+"""
+
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT);
 CREATE TABLE IF NOT EXISTS dirs(path TEXT PRIMARY KEY, mtime_ns INTEGER);
@@ -50,22 +70,14 @@ CREATE INDEX IF NOT EXISTS files_dir ON files(dir);
 CREATE TABLE IF NOT EXISTS items(
     file_id INTEGER, ord INTEGER, kind TEXT, key TEXT, alias TEXT, has_date INTEGER,
     data TEXT, PRIMARY KEY(file_id, ord));
-CREATE INDEX IF NOT EXISTS items_key ON items(key);
--- Articles by the title key they answer to: the release build reads this instead of every
--- item (a cold scan of all items took 14 s at 100,000 pages, this index 0.6 s).
-CREATE INDEX IF NOT EXISTS items_article_alias ON items(alias, key) WHERE kind = 'article';
+""" + _ITEM_INDEXES + """
 CREATE TABLE IF NOT EXISTS releases(
     rowid INTEGER PRIMARY KEY, id TEXT UNIQUE, key TEXT UNIQUE, kind TEXT, lang TEXT,
     date TEXT, data TEXT);
-CREATE INDEX IF NOT EXISTS releases_date ON releases(date);
--- `list` walks one of these and stops at its limit instead of sorting every release.
-CREATE INDEX IF NOT EXISTS releases_newest ON releases(date IS NULL, date DESC, id);
-CREATE INDEX IF NOT EXISTS releases_oldest ON releases(date IS NULL, date, id);
 -- Who and where each release names, for --country, --person and stats. kind: 'country'
 -- (key: the name folded), 'person' (key: surname|initial), 'surname' (key: surname).
 CREATE TABLE IF NOT EXISTS named(rowid INTEGER, kind TEXT, key TEXT, name TEXT);
-CREATE INDEX IF NOT EXISTS named_key ON named(kind, key);
-CREATE INDEX IF NOT EXISTS named_rowid ON named(rowid);
+""" + _RELEASE_INDEXES + """
 CREATE VIRTUAL TABLE IF NOT EXISTS fts USING fts5(
     title, body, tokenize="unicode61 remove_diacritics 2");
 CREATE VIRTUAL TABLE IF NOT EXISTS fts_terms USING fts5vocab(fts, 'row');
@@ -290,6 +302,18 @@ def _named_rows(r: Release) -> list[tuple[str, str, str]]:
     return rows
 
 
+def _execute_all(db: sqlite3.Connection, sql: str) -> None:
+    for statement in sql.split(";"):
+        if statement.strip():
+            db.execute(statement)
+
+
+def _drop_indexes(db: sqlite3.Connection, sql: str) -> None:
+    """Drop the indexes `sql` creates."""
+    for name in re.findall(r"INDEX IF NOT EXISTS (\w+)", sql):
+        db.execute(f"DROP INDEX IF EXISTS {name}")
+
+
 def _mark_generation(db: sqlite3.Connection) -> None:
     """Mark a write to the index, before its COMMIT, with a value never used before: a
     search ranked ahead on another state of the index (`ranking.rank_ahead`) is then known."""
@@ -345,9 +369,7 @@ class Archive:
             try:
                 if not row or row[0] != SCHEMA_VERSION:
                     self._drop(db)
-                    for statement in _SCHEMA.split(";"):
-                        if statement.strip():
-                            db.execute(statement)
+                    _execute_all(db, _SCHEMA)
                     # FTS5 writes a segment for every 1 MB of terms by default, and merging
                     # those was most of the full-text inserts of a first index: with 16 MB,
                     # 3.9 s instead of 6.4 s at 100,000 releases. An SQLite without the
@@ -468,6 +490,7 @@ class Archive:
             bulk = not old and total >= BULK_MIN
             if bulk:
                 db.execute("INSERT OR REPLACE INTO meta VALUES('releases', 'owed')")
+                _drop_indexes(db, _ITEM_INDEXES)
             if progress:
                 progress(0, total)
             affected: set[str] = set()
@@ -488,6 +511,7 @@ class Archive:
                     db.execute("COMMIT")
                     db.execute("BEGIN IMMEDIATE")
             if self._releases_owed():
+                _execute_all(db, _ITEM_INDEXES)  # dropped by the bulk read, maybe by a killed one
                 self._build_all_releases()
                 db.execute("DELETE FROM meta WHERE key='releases'")
             else:
@@ -520,6 +544,7 @@ class Archive:
         db.execute("DELETE FROM releases")
         db.execute("DELETE FROM named")
         db.execute("DELETE FROM fts")
+        _drop_indexes(db, _RELEASE_INDEXES)
         # Sorted by SQLite, which spills to disk: every row streams through here once and
         # no table of keys is held in memory. The items are read in the order they were
         # written (NOT INDEXED), not in key order through an index: once the kernel has
@@ -550,6 +575,7 @@ class Archive:
         if group:
             self._group_release(group, batch)
         self._insert_releases(batch)
+        _execute_all(db, _RELEASE_INDEXES)
 
     def _group_release(self, group: list[tuple[Any, ...]], out: list[tuple[str, Release]]) -> None:
         """One release from its rows (key, extra, teaser, undated, path, ord, data, claimed),
