@@ -308,17 +308,20 @@ def test_bulk_first_index_builds_the_same_releases_as_one_page_at_a_time(
                      sidebar=("Exercise at Issyk-Kul", lead))  # fmt: skip
         (root / f"headline-teaser-{n}.txt").write_text(other, encoding="utf-8")
 
-    def releases(bulk_min: int, name: str) -> list[tuple[str, str]]:
+    def releases(bulk_min: int, name: str) -> tuple[list[tuple[str, str]], set[str]]:
         monkeypatch.setattr(archive_module, "BULK_MIN", bulk_min)
         arch = Archive(root, index_path(tmp_path / name, root))
         arch.refresh()
         rows = arch.db.execute("SELECT key, data FROM releases ORDER BY key").fetchall()
+        indexes = {n for (n,) in arch.db.execute("SELECT name FROM sqlite_master WHERE type = 'index'")}
         arch.close()
-        return rows
+        return rows, indexes
 
-    bulk, one_by_one = releases(0, "bulk"), releases(10**9, "incremental")
+    (bulk, bulk_indexes), (one_by_one, indexes) = releases(0, "bulk"), releases(10**9, "incremental")
     assert len(bulk) > 300
     assert bulk == one_by_one
+    # The bulk read drops the item indexes and the build the release ones: both made again.
+    assert bulk_indexes == indexes >= {"items_key", "items_article_alias", "releases_newest", "named_key"}
     headline = [d for _, d in bulk if '"Exercise at Issyk-Kul"' in d and '"article"' in d]
     assert len(headline) == 1 and headline[0].count("headline-teaser-") == 3
 

@@ -9,9 +9,12 @@ import sqlite3
 import subprocess
 import sys
 import time
+from contextlib import closing
 from pathlib import Path
 
 from conftest import Untouched, cst, good_pages
+
+from cstonews.locations import index_path
 
 
 def reference(root: Path, tmp: Path) -> list[str]:
@@ -50,6 +53,10 @@ def test_sigkill_during_index_loses_nothing(tmp_path: Path, untouched: Untouched
     assert got == want
     found = cst("--archive", str(root), "search", '"working group"', "-n", "0", "-f", "ids", cache=cache)
     assert sorted(found.out.splitlines()) == sorted(want)
+    # A first index drops the item indexes while it reads: the command that finished it made them.
+    with closing(sqlite3.connect(index_path(cache, root))) as db:
+        indexes = {n for (n,) in db.execute("SELECT name FROM sqlite_master WHERE type = 'index'")}
+    assert {"items_key", "items_article_alias", "releases_newest", "named_key"} <= indexes
 
 
 def test_processes_indexing_and_querying_at_once_agree(tmp_path: Path, untouched: Untouched) -> None:
