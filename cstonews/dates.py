@@ -146,7 +146,12 @@ def _date_matches(text: str) -> Iterator[re.Match[str]]:
 
 def find_dates(text: str) -> list[Span]:
     """Every date span in `text`, in order. Numbers that are not dates yield nothing."""
-    spans: list[Span] = []
+    return list(iter_dates(text))
+
+
+def iter_dates(text: str) -> Iterator[Span]:
+    """The date spans of `text`, in order, each found only when asked for: the parser most
+    often wants the first, and a lead has many numbers after it."""
     for m in _date_matches(text):
         g = m.groupdict()
         if g["m"] or g["m2"]:
@@ -160,7 +165,7 @@ def find_dates(text: str) -> list[Span]:
         elif g["m3"]:
             if not g["m3"][0].isupper():
                 continue
-            spans.append(Span(m.start(), m.end(), None, _EN_MONTH_NUM[g["m3"].lower()], int(g["y3"])))
+            yield Span(m.start(), m.end(), None, _EN_MONTH_NUM[g["m3"].lower()], int(g["y3"]))
             continue
         elif g["m4"]:
             day, month, ytxt, this_year = int(g["d4"]), int(g["m4"]), g["y4"], False
@@ -178,8 +183,7 @@ def find_dates(text: str) -> list[Span]:
                 typo = True
         if not 1 <= month <= 12 or not 1 <= day <= 31:
             continue
-        spans.append(Span(m.start(), m.end(), day, month, year, this_year, typo))
-    return spans
+        yield Span(m.start(), m.end(), day, month, year, this_year, typo)
 
 
 _STAMP_RE = re.compile(r"(\d{2})\.(\d{2})\.(\d{4})")

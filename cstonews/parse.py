@@ -11,10 +11,11 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
+from itertools import chain
 from typing import Any, NamedTuple
 
 from cstonews import entities
-from cstonews.dates import Span, find_dates, parse_stamp
+from cstonews.dates import Span, find_dates, iter_dates, parse_stamp
 from cstonews.release import PageReading, Release
 from cstonews.text import alternation, content_words, is_mostly_cyrillic, slugify, squash, squash_lines
 
@@ -151,6 +152,8 @@ def _title_with_stamp(line: _Line) -> tuple[str, _Stamp] | None:
 
 
 def _is_caps(t: str) -> bool:
+    if not t.isupper():
+        return False  # a letter in lower case (or none cased at all): settled in C
     letters = _CAPS_LETTERS.findall(t)
     return len(letters) >= 4 and all(c.isupper() for c in letters)
 
@@ -159,10 +162,10 @@ def _is_dateline(t: str) -> bool:
     """`Vienna, June 23, 2020` or `May 19, 2021, Dushanbe`: a place and a date, no more."""
     if len(t) > 80:
         return False
-    spans = find_dates(t)
-    if not spans or spans[0].day is None:
+    first = next(iter_dates(t), None)
+    if first is None or first.day is None:
         return False
-    rest = t[: spans[0].start] + t[spans[0].end :]
+    rest = t[: first.start] + t[first.end :]
     words = re.findall(r"[^\W\d_][\w'-]*", rest)
     return len(words) <= 4 and all(w[0].isupper() for w in words)
 
@@ -268,8 +271,8 @@ def _find_title(lines: list[_Line], cut: bool = False) -> _Layout | None:
         m = _GLUED_STAMP.match(texts[j])
         if m and m.group(2)[0].isdigit():
             # `16.02.20169 February ...`: the year has four digits, the body opens with a day.
-            spans = find_dates(m.group(2))
-            opens = (spans and spans[0].start == 0 and spans[0].month) or re.match(
+            span = next(iter_dates(m.group(2)), None)
+            opens = (span and span.start == 0 and span.month) or re.match(
                 r"\d{1,2}[.)] ", m.group(2)
             )
             m = m if opens else None  # ... or with a numbered question: `17.07.20221. What ...?`
@@ -360,7 +363,7 @@ def _title_score(lines: list[_Line], i: int, after: int) -> float | None:
         return None
     cw = content_words(ln.text)
     score = len(cw & content_words(" ".join(following))) / max(1, len(cw))
-    if after < len(lines) and (find_dates(following[0][:60]) or _is_dateline(lines[after].text)):
+    if after < len(lines) and (next(iter_dates(following[0][:60]), None) or _is_dateline(lines[after].text)):
         score += 0.25
     prev = lines[i - 1].text if i > 0 else ""
     if i == 0 or _ends_sentence(prev) or _DATE_ONLY.fullmatch(prev):
@@ -472,12 +475,12 @@ def _resolve_date(
 ) -> tuple[date | None, str | None, date | None]:
     """(date, date_source, event date named by the lead) by FORMAT.md's Dates rules."""
     title_spans = find_dates(title) if title else []
-    lead_spans = (find_dates(dateline) if dateline else []) + find_dates(lead)
-    ref_years = [s.year for s in title_spans + (find_dates(dateline) if dateline else []) if s.year]
+    dateline_spans = find_dates(dateline) if dateline else []
+    ref_years = [s.year for s in title_spans + dateline_spans if s.year]
     ref_year = ref_years[0] if ref_years else (stamp.year if stamp else None)
     event: date | None = None
     yearless: Span | None = None
-    for s in lead_spans:
+    for s in chain(dateline_spans, iter_dates(lead)):  # the lead's, up to its first whole date
         if s.day is None:
             continue
         d = s.resolve(ref_year)
@@ -591,7 +594,7 @@ def _non_article(lines: list[_Line], stamped: bool) -> str | None:
         return "a list page of headlines, not an article"
     bullets = sum(1 for t in texts if _LIST_BULLET.match(t))
     questions = any(t.endswith("?") for t in texts)
-    if bullets >= 3 and not questions and not any(find_dates(t) for t in texts):
+    if bullets >= 3 and not questions and not any(next(iter_dates(t), None) for t in texts):
         return "a static page, not an article"
     return None
 

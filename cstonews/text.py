@@ -120,11 +120,11 @@ def slugify(s: str, max_words: int = 6, max_len: int = 50) -> str:
     """A short readable ASCII slug: the first words of `s`, transliterated, hyphenated."""
     low = fold_lookalikes(s[:300]).lower()  # six words never need more than the start
     ascii_text = low if low.isascii() else low.translate(_TRANSLIT_TABLE)
-    words = _SLUG_WORD.findall(ascii_text)
     out: list[str] = []
     length = 0
-    for w in words[:max_words]:
-        if out and length + 1 + len(w) > max_len:
+    for m in _SLUG_WORD.finditer(ascii_text):  # words found one by one: six are needed
+        w = m.group()
+        if len(out) == max_words or (out and length + 1 + len(w) > max_len):
             break
         out.append(w[:max_len])
         length += len(w) + (1 if len(out) > 1 else 0)

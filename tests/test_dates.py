@@ -6,7 +6,8 @@ from datetime import date
 
 import pytest
 
-from cstonews.dates import find_dates, parse_period, parse_stamp
+from cstonews import dates
+from cstonews.dates import find_dates, iter_dates, parse_period, parse_stamp
 
 
 def first(text: str) -> tuple[int | None, int, int | None] | None:
@@ -60,6 +61,17 @@ def test_this_year_and_typos_leave_the_year_unknown() -> None:
     (s,) = find_dates("On May 5, 2O19, the")
     assert s.year is None and s.year_typo
     assert s.resolve() is None and s.resolve(2019) == date(2019, 5, 5)
+
+
+def test_dates_are_found_only_as_far_as_they_are_asked_for(monkeypatch: pytest.MonkeyPatch) -> None:
+    text = "On May 16, 2019, in Minsk; on 17.05.2019 in Moscow; and on 20 мая 2019 года."
+    assert [(s.day, s.month, s.year) for s in iter_dates(text)] == [(16, 5, 2019), (17, 5, 2019), (20, 5, 2019)]
+    matched = []
+    real = dates._date_matches
+    monkeypatch.setattr(dates, "_date_matches", lambda t: (matched.append(m) or m for m in real(t)))
+    first = next(iter_dates(text))
+    assert (first.day, first.month, first.year) == (16, 5, 2019) and len(matched) == 1
+    assert len(find_dates(text)) == 3 and len(matched) == 4
 
 
 def test_impossible_dates_do_not_resolve() -> None:
