@@ -207,19 +207,41 @@ def _is_name(words: list[str]) -> bool:
     return bool(_TITLE_WORD.fullmatch(last)) and all(_TITLE_WORD.fullmatch(g) for g in given)
 
 
-_ROLE_WORD = re.compile(alternation(re.findall(r"[^|()?:]+", _ROLE)))
+_ROLE_WORDS = re.findall(r"[^|()?:]+", _ROLE)
+# Role words are looked for in two passes, each starting at few places of a text, where
+# `re` skips ahead in C: those in capitals anywhere, and those in lower case (`head`,
+# `minister`) after a space or a mark a role can follow (`vice-chairman`, `(head`). One
+# pattern for both tried a match at every `a`, `c`, `d`, `h`, `m`, `r` and `s`: 16 µs a
+# text against 8. A role the role patterns accept starts a word, so lower-case role
+# words inside words (`ahead`, `administer`) no longer open a window for nothing.
+_CAPS_ROLE_WORD = re.compile(alternation([w for w in _ROLE_WORDS if w[0].isupper()]))
+_LOWER_ROLE_WORD = re.compile(alternation([w for w in _ROLE_WORDS if w[0].islower()]))
+_LOWER_ROLE_AFTER_SPACE = re.compile(" " + _LOWER_ROLE_WORD.pattern)
+_LOWER_ROLE_AFTER_MARK = re.compile(r"[-–—(\[«\"“'‘/]" + _LOWER_ROLE_WORD.pattern)
 # A name is looked for only this near a role word: the role patterns reach 90 characters
 # before a name and about 60 after it; a name itself is under 60.
 _NEAR_ROLE = 160
 
 
+def _role_words(text: str) -> list[tuple[int, int]]:
+    """Where the role words of `text` are, in order."""
+    found = [m.span() for m in _CAPS_ROLE_WORD.finditer(text)]
+    lower = [*_LOWER_ROLE_AFTER_SPACE.finditer(text), *_LOWER_ROLE_AFTER_MARK.finditer(text)]
+    if lower or _LOWER_ROLE_WORD.match(text):
+        found += [(m.start() + 1, m.end()) for m in lower]
+        if m := _LOWER_ROLE_WORD.match(text):
+            found.append(m.span())
+        found.sort()
+    return found
+
+
 def _windows(text: str) -> list[tuple[int, int]]:
     """Stretches of `text` around role words, merged where they overlap."""
     out: list[tuple[int, int]] = []
-    for m in _ROLE_WORD.finditer(text):
-        a, b = max(0, m.start() - _NEAR_ROLE), m.end() + _NEAR_ROLE
+    for start, end in _role_words(text):
+        a, b = max(0, start - _NEAR_ROLE), end + _NEAR_ROLE
         if out and a <= out[-1][1]:
-            out[-1] = (out[-1][0], b)
+            out[-1] = (out[-1][0], max(b, out[-1][1]))
         else:
             out.append((a, b))
     return out

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import re
+
 from hypothesis import given
 from hypothesis import strategies as st
 
 from cstonews import dates, entities
+from cstonews.text import alternation
 
 
 def test_member_states_in_every_form_and_other_countries() -> None:
@@ -68,10 +71,41 @@ def test_role_before_searches_only_where_the_pattern_can_match(pieces: list[str]
 
 @given(st.lists(st.text("abcAB- ", min_size=1, max_size=6), min_size=1, max_size=8), st.text("abcAB- ", max_size=40))
 def test_trie_alternation_matches_what_a_longest_first_alternation_matches(words: list[str], text: str) -> None:
-    import re
-
-    from cstonews.text import alternation
-
     trie = re.compile(alternation(words))
     plain = re.compile("|".join(map(re.escape, sorted(set(words), key=len, reverse=True))))
     assert [m.span() for m in trie.finditer(text)] == [m.span() for m in plain.finditer(text)]
+
+
+_ROLE_PIECES = ["the ", "vice-", "co-", "(", "«", "“", "head ", "ahead ", "chairman ", "Chairman ", "minister ",
+                "Secretary General ", "Press secretary ", "of the CSTO", "Ivan Petrov", "S. Zas", ", ", ". ",
+                "x" * 40 + " ", "said ", "Armenia "]  # fmt: skip
+_ANY_ROLE_WORD = re.compile(alternation(entities._ROLE_WORDS))
+
+
+def _people_with_windows_from_every_role_word(text: str) -> list[entities.Person]:
+    """find_people as it was: windows around every role word, even inside another word."""
+    windows: list[tuple[int, int]] = []
+    for m in _ANY_ROLE_WORD.finditer(text):
+        a, b = max(0, m.start() - entities._NEAR_ROLE), m.end() + entities._NEAR_ROLE
+        if windows and a <= windows[-1][1]:
+            windows[-1] = (windows[-1][0], b)
+        else:
+            windows.append((a, b))
+    real = entities._windows
+    entities._windows = lambda _t: windows  # type: ignore[assignment]
+    try:
+        return entities.find_people(text)
+    finally:
+        entities._windows = real
+
+
+@given(st.lists(st.sampled_from(_ROLE_PIECES), max_size=40))
+def test_role_words_in_two_passes_find_the_people_one_pass_found(pieces: list[str]) -> None:
+    text = "".join(pieces)
+    assert entities.find_people(text) == _people_with_windows_from_every_role_word(text)
+
+
+def test_role_words_start_words() -> None:
+    text = "vice-chairman Ivan Petrov went ahead; (head of the group) and minister S. Zas"
+    assert [text[a:b] for a, b in entities._role_words(text)] == ["chairman", "head", "minister"]
+    assert entities.people(text) == ["Ivan Petrov", "S. Zas"]
