@@ -13,8 +13,11 @@ from __future__ import annotations
 
 import sqlite3
 from contextlib import suppress
-from pathlib import Path
-from typing import Any
+
+TYPE_CHECKING = False  # typing is not loaded yet at a head start: mypy reads this name alone
+if TYPE_CHECKING:
+    from pathlib import Path
+    from typing import Any
 
 # Relevance: a title word weighs ten times a body word. Called by name rather than through
 # FTS5's configurable `rank` column: 65 ms instead of 112 ms to rank 94,000 matches.
