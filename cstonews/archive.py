@@ -804,12 +804,13 @@ class Archive:
         with self._snapshot():
             return self._load([rowid for (rowid,) in self._run(sql, args)])
 
-    def search(self, query: str, sel: Selection, sort: str = "relevance") -> list[Hit]:
-        """Full-text search; best match first (title weighs ten times the body)."""
+    def search(self, query: str, sel: Selection, sort: str = "relevance", snippets: bool = True) -> list[Hit]:
+        """Full-text search; best match first (title weighs ten times the body). Without
+        `snippets`, hits come with empty snippets, which cost a pass over each hit's text."""
         with self._snapshot():
-            return self._search(query, sel, sort)
+            return self._search(query, sel, sort, snippets)
 
-    def _search(self, query: str, sel: Selection, sort: str) -> list[Hit]:
+    def _search(self, query: str, sel: Selection, sort: str, with_snippets: bool) -> list[Hit]:
         if sort == "relevance":
             where, args, match = self._where(sel, to_fts(query), with_fts=False)
             # The other conditions as a set of rowids, which each match is checked against
@@ -823,7 +824,7 @@ class Archive:
         snippets = self._by_rowid(
             "SELECT rowid, snippet(fts, 1, char(2), char(3), ' … ', 16) FROM fts WHERE fts MATCH ? AND rowid IN ({})",
             [match],
-            rowids,
+            rowids if with_snippets else [],
         )
         return [Hit(r, snippets.get(rowid, "")) for rowid, r in zip(rowids, self._load(rowids), strict=True)]
 

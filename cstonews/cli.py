@@ -342,7 +342,7 @@ def search(
     filters = Filters(since, until, keyword, kind, lang, country, person, around, window)
     sel = _selection(filters, limit, reverse, _env(ctx).today)
     to_fts(query)  # a malformed query is reported before any indexing work
-    hits = _open(ctx, archive).search(query, sel, order)
+    hits = _open(ctx, archive).search(query, sel, order, snippets=form != "ids")
     output.releases(_env(ctx), [h.release for h in hits], form, hits=hits)
     if not hits:
         raise typer.Exit(ExitCode.NOT_FOUND)

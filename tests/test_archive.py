@@ -205,6 +205,8 @@ def test_search_ranks_titles_first_and_marks_matches(archive_dir: Path, tmp_path
     hits = arch.search('"arms control" AND Moscow', Selection())
     assert hits[0].release.id == "2019-04-02-consultations-of-the-csto-member-states"
     assert "\x02" in hits[0].snippet
+    bare = arch.search('"arms control" AND Moscow', Selection(), snippets=False)
+    assert [h.release.id for h in bare] == [h.release.id for h in hits] and {h.snippet for h in bare} == {""}
     hits = arch.search("Valdai", Selection())
     assert hits[0].release.title is not None and "Valdai" in hits[0].release.title
     assert arch.search("terror*", Selection(kind="teaser")) == []
