@@ -346,7 +346,6 @@ class Archive:
         self._prefix = str(root / "_")[:-1]
         self.db_file: Path | None = None  # None: in memory
         self.db = self._connect(db_file)
-        self.ranked_ahead = False  # did the last search take a ranking begun by `rank_ahead`?
 
     def _connect(self, db_file: Path | None) -> sqlite3.Connection:
         if db_file is not None:
@@ -911,12 +910,10 @@ class Archive:
     def _ranked(self, sql: str, args: list[Any]) -> list[Any]:
         """The rows of `sql`: those `rank_ahead` found, if it asked the same of the index as
         it stands in this snapshot, else asked now."""
-        self.ranked_ahead = False
         if self.db_file is not None and ranking.begun_ahead(self.db_file, sql, args):
             row = self.db.execute("SELECT value FROM meta WHERE key='generation'").fetchone()
             rows = ranking.take(self.db_file, sql, args, row[0] if row else "")
             if rows is not None:
-                self.ranked_ahead = True
                 return rows
         return self._run(sql, args)
 
