@@ -327,10 +327,11 @@ def _drop_indexes(db: sqlite3.Connection, sql: str) -> None:
         db.execute(f"DROP INDEX IF EXISTS {name}")
 
 
-def _mark_generation(db: sqlite3.Connection) -> None:
-    """Mark a write to the index, before its COMMIT, with a value never used before: a
-    search ranked ahead on another state of the index (`ranking.rank_ahead`) is then known."""
+def _commit(db: sqlite3.Connection) -> None:
+    """Commit a write, marked with a generation never used before: a search ranked ahead on
+    another state of the index (`ranking.rank_ahead`) is then known."""
     db.execute("INSERT OR REPLACE INTO meta VALUES('generation', ?)", (os.urandom(8).hex(),))
+    db.execute("COMMIT")
 
 
 class Archive:
@@ -390,8 +391,7 @@ class Archive:
                         db.execute("INSERT INTO fts(fts, rank) VALUES('hashsize', ?)", (16 << 20,))
                     db.execute("INSERT OR REPLACE INTO meta VALUES('schema', ?)", (SCHEMA_VERSION,))
                     db.execute("INSERT OR REPLACE INTO meta VALUES('root', ?)", (str(self.root.resolve()),))
-                    _mark_generation(db)
-                db.execute("COMMIT")
+                _commit(db)
             except BaseException:
                 db.execute("ROLLBACK")
                 raise
@@ -412,8 +412,7 @@ class Archive:
         try:
             for table in ("dirs", "files", "items", "releases", "named", "fts"):
                 self.db.execute(f"DELETE FROM {table}")
-            _mark_generation(self.db)
-            self.db.execute("COMMIT")
+            _commit(self.db)
         except BaseException:
             self.db.execute("ROLLBACK")
             raise
@@ -519,8 +518,7 @@ class Archive:
                 if progress and (n % 50 == 0 or n == total):
                     progress(n, total)
                 if bulk and n % _BATCH == 0:
-                    _mark_generation(db)
-                    db.execute("COMMIT")
+                    _commit(db)
                     db.execute("BEGIN IMMEDIATE")
             if self._releases_owed():
                 _execute_all(db, _ITEM_INDEXES)  # dropped by the bulk read, maybe by a killed one
@@ -536,8 +534,7 @@ class Archive:
                     db.execute("INSERT OR REPLACE INTO dirs VALUES(?, ?)", (d, scan.dirs[d]))
                 else:
                     db.execute("DELETE FROM dirs WHERE path = ?", (d,))
-            _mark_generation(db)
-            db.execute("COMMIT")
+            _commit(db)
         except BaseException:
             db.execute("ROLLBACK")
             raise
