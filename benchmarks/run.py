@@ -82,13 +82,13 @@ def timed(cmd: list[str], env: dict[str, str], sample_memory: bool = False) -> d
             peak_tree, peak_pss = max(peak_tree, rss), max(peak_pss, pss)
             done.wait(0.05)
 
-    sampler = threading.Thread(target=sample, daemon=True)
-    if sample_memory:
+    sampler = threading.Thread(target=sample, daemon=True) if sample_memory else None
+    if sampler:
         sampler.start()
     out, err = proc.communicate()
     seconds = time.perf_counter() - start
     done.set()
-    if sample_memory:
+    if sampler:
         sampler.join()
     if proc.returncode not in (0, 1):
         raise SystemExit(f"{' '.join(cmd)} failed ({proc.returncode}): {err.decode()[-500:]}")

@@ -226,13 +226,11 @@ _NEAR_ROLE = 160
 def _role_words(text: str) -> list[tuple[int, int]]:
     """Where the role words of `text` are, in order."""
     found = [m.span() for m in _CAPS_ROLE_WORD.finditer(text)]
-    lower = [*_LOWER_ROLE_AFTER_SPACE.finditer(text), *_LOWER_ROLE_AFTER_MARK.finditer(text)]
-    if lower or _LOWER_ROLE_WORD.match(text):
-        found += [(m.start() + 1, m.end()) for m in lower]
-        if m := _LOWER_ROLE_WORD.match(text):
-            found.append(m.span())
-        found.sort()
-    return found
+    lower = [(m.start() + 1, m.end()) for m in _LOWER_ROLE_AFTER_SPACE.finditer(text)]
+    lower += [(m.start() + 1, m.end()) for m in _LOWER_ROLE_AFTER_MARK.finditer(text)]
+    if m := _LOWER_ROLE_WORD.match(text):
+        lower.append(m.span())
+    return sorted(found + lower) if lower else found
 
 
 def _windows(text: str) -> list[tuple[int, int]]:
