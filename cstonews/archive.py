@@ -84,13 +84,21 @@ CREATE VIRTUAL TABLE IF NOT EXISTS fts USING fts5(
 CREATE VIRTUAL TABLE IF NOT EXISTS fts_terms USING fts5vocab(fts, 'row');
 """
 
-_KEY_DROP = re.compile(r"[\W_]+")
+_KEY_WORD = re.compile(r"[^\W_]+")
+_KEY_LEN = 240
 
 
 def match_key(text: str) -> str:
-    """What two copies of one lead (or title) share: letters and digits, case folded."""
+    """What two copies of one lead (or title) share: letters and digits, case folded, the
+    words one space apart, the first 240 characters."""
     t = fold_lookalikes(text).casefold().rstrip(". …")
-    return _KEY_DROP.sub(" ", t).strip()[:240]
+    # A key is made for every teaser and article read. Its words are looked for in the
+    # start of the text first: when they fill the key, a word cut at the end of that start
+    # reaches past the key's end, and the rest of the text cannot change the key.
+    key = " ".join(_KEY_WORD.findall(t, 0, _KEY_LEN + 80))
+    if len(key) < _KEY_LEN < len(t):
+        key = " ".join(_KEY_WORD.findall(t))  # the start was mostly spaces and marks
+    return key[:_KEY_LEN]
 
 
 @dataclass

@@ -9,8 +9,10 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from hypothesis import example, given
+from hypothesis import strategies as st
 
-from cstonews.archive import Archive, Selection
+from cstonews.archive import Archive, Selection, match_key
 from cstonews.errors import Ambiguous, NotFound
 from cstonews.locations import index_path
 
@@ -407,3 +409,16 @@ def test_the_full_text_index_gathers_16_mb_of_terms_before_writing_a_segment(tmp
     root.mkdir()
     arch = Archive(root, index_path(tmp_path / "cache", root))
     assert arch.db.execute("SELECT v FROM fts_config WHERE k = 'hashsize'").fetchone() == (16 << 20,)
+
+
+@given(st.text(alphabet=st.sampled_from(list("abc DEF_.,;—…'\"\u00a0\t\nЖжСс12éß") + [" "] * 6), max_size=700))
+@example("." * 300 + " word" * 100)  # the key's words are not in the start of the text
+@example("x" * 150 + " " + "y" * 300)  # a word cut where the start ends
+def test_match_key_is_the_words_of_the_text_one_space_apart_240_characters_at_most(text: str) -> None:
+    import re
+
+    from cstonews.text import fold_lookalikes
+
+    folded = fold_lookalikes(text).casefold().rstrip(". …")
+    assert match_key(text) == re.sub(r"[\W_]+", " ", folded).strip()[:240]
+
