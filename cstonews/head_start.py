@@ -67,18 +67,17 @@ def start(argv: list[str], environ: Mapping[str, str]) -> None:
     from cstonews.query import all_of, to_fts
     from cstonews.ranking import rank_ahead, relevance_sql
 
+    global _started
     try:
         match = all_of(to_fts(query))
         root = archive_dir(Path(archive) if archive is not None else None, environ)
         db_file = index_path(default_cache_dir(environ), root)
-        if not (root.is_dir() and db_file.is_file()):
-            return
-    except Exception:  # a bad query or folder: the CLI says what is wrong; nothing fails here
+        if root.is_dir() and db_file.is_file():
+            _started = True
+            # The query `Archive.search` asks for a selection with no more than a limit.
+            rank_ahead(db_file, relevance_sql("", limit), [match])
+    except Exception:  # a bad query or folder (the CLI says what is wrong), no thread to be had
         return
-    global _started
-    _started = True
-    # The query `Archive.search` asks for a selection with no more than a limit.
-    rank_ahead(db_file, relevance_sql("", limit), [match])
 
 
 def finish() -> None:

@@ -130,3 +130,18 @@ def test_the_command_prints_the_same_with_a_head_start(
     assert capsys.readouterr().out == plain.stdout
     assert len(plain.stdout.splitlines()) == 13  # a common word: most of the samples' releases
     assert len(taken) == 1 and taken[0] is not None  # the head start was taken up
+
+
+def test_a_head_start_that_cannot_start_a_thread_leaves_the_command_alone(
+    archive_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import threading
+
+    _indexed(archive_dir)
+
+    def refuse(self: threading.Thread) -> None:
+        raise RuntimeError("can't start new thread")
+
+    monkeypatch.setattr(threading.Thread, "start", refuse)
+    head_start.start(["-a", str(archive_dir), "search", "Moscow"], os.environ)  # no exception
+    assert not ranking._AHEAD
