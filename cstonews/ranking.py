@@ -59,7 +59,8 @@ class _Ahead:
         finally:
             self.seen.set()
             if self.db is not None:
-                self.db.close()
+                with suppress(sqlite3.Error):
+                    self.db.close()
 
     def rows_at(self, generation: str) -> list[Any] | None:
         """The rows, if they were read from the index at `generation`; else None."""
