@@ -915,12 +915,13 @@ class Archive:
     def _ranked(self, sql: str, args: list[Any]) -> list[Any]:
         """The rows of `sql`: those `rank_ahead` found, if it asked the same of the index as
         it stands in this snapshot, else asked now."""
-        if self.db_file is not None and ranking.begun_ahead(self.db_file, sql, args):
-            row = self.db.execute("SELECT value FROM meta WHERE key='generation'").fetchone()
-            rows = ranking.take(self.db_file, sql, args, row[0] if row else "")
-            if rows is not None:
-                return rows
-        return self._run(sql, args)
+        ahead = ranking.take(self.db_file, sql, args, self._generation) if self.db_file else None
+        return ahead if ahead is not None else self._run(sql, args)
+
+    def _generation(self) -> str:
+        """The mark of the last write to the index, as this connection sees it ("" if none)."""
+        row = self.db.execute("SELECT value FROM meta WHERE key='generation'").fetchone()
+        return row[0] if row else ""
 
     def _run(self, sql: str, args: list[Any]) -> list[Any]:
         try:

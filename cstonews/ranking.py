@@ -16,6 +16,7 @@ from contextlib import suppress
 
 TYPE_CHECKING = False  # typing is not loaded yet at a head start: mypy reads this name alone
 if TYPE_CHECKING:
+    from collections.abc import Callable
     from pathlib import Path
     from typing import Any
 
@@ -87,15 +88,12 @@ def rank_ahead(db_file: Path, sql: str, args: list[Any]) -> None:
     _AHEAD[str(db_file), sql, tuple(args)] = _Ahead(db_file, sql, args)
 
 
-def begun_ahead(db_file: Path, sql: str, args: list[Any]) -> bool:
-    return (str(db_file), sql, tuple(args)) in _AHEAD
-
-
-def take(db_file: Path, sql: str, args: list[Any], generation: str) -> list[Any] | None:
-    """The rows of `sql` begun ahead, if they were read from the index at `generation`
-    (the caller's snapshot); None if not begun, or read from another state."""
+def take(db_file: Path, sql: str, args: list[Any], generation: Callable[[], str]) -> list[Any] | None:
+    """The rows of `sql` begun ahead, if they were read from the index at the generation
+    the caller's snapshot has (asked only when something was begun); None if nothing was
+    begun, or it read another state."""
     ahead = _AHEAD.pop((str(db_file), sql, tuple(args)), None)
-    return ahead.rows_at(generation) if ahead is not None else None
+    return ahead.rows_at(generation()) if ahead is not None else None
 
 
 def cancel_ahead() -> None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import gc
 import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -27,10 +28,19 @@ def _nothing_left_running():
 
 @pytest.fixture
 def taken(monkeypatch: pytest.MonkeyPatch) -> list[list | None]:
-    """What each search took of a ranking begun ahead: its rows, or None if it dropped them."""
+    """What each search found begun ahead for its query took: the rows, or None if it
+    dropped them. Searches that found nothing begun are left out."""
     got: list[list | None] = []
     real = ranking.take
-    monkeypatch.setattr(ranking, "take", lambda *a: got.append(real(*a)) or got[-1])
+
+    def spy(db_file: Path, sql: str, args: list, generation: Callable[[], str]) -> list | None:
+        begun = (str(db_file), sql, tuple(args)) in ranking._AHEAD
+        rows = real(db_file, sql, args, generation)
+        if begun:
+            got.append(rows)
+        return rows
+
+    monkeypatch.setattr(ranking, "take", spy)
     return got
 
 
