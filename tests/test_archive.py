@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 import shutil
 from datetime import date
 from pathlib import Path
@@ -15,6 +16,7 @@ from hypothesis import strategies as st
 from cstonews.archive import Archive, Selection, match_key
 from cstonews.errors import Ambiguous, NotFound
 from cstonews.locations import index_path
+from cstonews.text import fold_lookalikes
 
 SAMPLES = Path(__file__).resolve().parent.parent / "samples"
 ARMS_LEAD = (
@@ -415,10 +417,5 @@ def test_the_full_text_index_gathers_16_mb_of_terms_before_writing_a_segment(tmp
 @example("." * 300 + " word" * 100)  # the key's words are not in the start of the text
 @example("x" * 150 + " " + "y" * 300)  # a word cut where the start ends
 def test_match_key_is_the_words_of_the_text_one_space_apart_240_characters_at_most(text: str) -> None:
-    import re
-
-    from cstonews.text import fold_lookalikes
-
     folded = fold_lookalikes(text).casefold().rstrip(". …")
     assert match_key(text) == re.sub(r"[\W_]+", " ", folded).strip()[:240]
-
