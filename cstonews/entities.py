@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from itertools import repeat
 
-from cstonews.text import alternation
+from cstonews.text import alternation, has_cyrillic
 
 # Every form the releases use for a member state, English and Russian, mapped to the
 # canonical English short name. Forms are word starts: "Armenian-Azerbaijani border"
@@ -61,21 +61,35 @@ OTHER_COUNTRIES: dict[str, tuple[str, ...]] = {
 }  # fmt: skip
 
 _FORMS = {f: n for table in (MEMBER_STATES, OTHER_COUNTRIES) for n, fs in table.items() for f in fs}
-_COUNTRY_RE = re.compile(alternation(list(_FORMS)))
 MEMBERS = frozenset(MEMBER_STATES)
+
+
+def _forms_pattern(forms: list[str]) -> re.Pattern[str]:
+    """Any of `forms` at a word start. Each first letter is matched before the look-behind
+    that checks the letter before it, so `re` still skips in C to where a form may begin.
+    (A form is found where a scan for every form, word start or not, found it: no later
+    word of a form of several words starts a form.)"""
+    by_first: dict[str, list[str]] = {}
+    for f in forms:
+        by_first.setdefault(f[0], []).append(f[1:])
+    return re.compile(
+        "|".join(rf"{re.escape(c)}(?<!\w{re.escape(c)}){alternation(rest)}" for c, rest in by_first.items())
+    )
+
+
+_COUNTRY_RE = _forms_pattern(list(_FORMS))
+_LATIN_COUNTRY_RE = _forms_pattern([f for f in _FORMS if not has_cyrillic(f)])
 
 
 def _word_start(text: str, i: int) -> bool:
     return i == 0 or not (text[i - 1].isalnum() or text[i - 1] == "_")
 
 
-def all_countries(text: str) -> list[str]:
-    """Every country `text` names (member states and others), in order of first mention."""
-    seen: dict[str, None] = {}
-    for m in _COUNTRY_RE.finditer(text):
-        if _word_start(text, m.start()):
-            seen.setdefault(_FORMS[m.group(0)])
-    return list(seen)
+def all_countries(text: str, cyrillic: bool = True) -> list[str]:
+    """Every country `text` names (member states and others), in order of first mention.
+    `cyrillic=False` says that `text` holds no Cyrillic letter: its forms are not sought."""
+    found = (_COUNTRY_RE if cyrillic else _LATIN_COUNTRY_RE).findall(text)
+    return list(dict.fromkeys(map(_FORMS.__getitem__, found)))
 
 
 def countries(text: str) -> list[str]:
@@ -284,19 +298,29 @@ def _names_in_run(run: str) -> tuple[tuple[int, int], ...]:
     return tuple(spans)
 
 
+_ANY_ROLE_WORD = re.compile(alternation(_ROLE_WORDS))
+
+
 def _role_before(before: str) -> re.Match[str] | None:
     """`_ROLE_BEFORE.search(before)`, on the only part where it can match: after the last
-    punctuation mark (but a comma just before the name), which none of its parts crosses."""
+    punctuation mark (but a comma just before the name), which none of its parts crosses.
+    Two checks in C settle most calls first: the pattern ends in a space (`$` also
+    allows a final newline), and it holds a role word."""
+    if not (before.endswith(" ") or before.endswith(" \n")):
+        return None
     end = len(before) - 2 if before.endswith(", ") else len(before)
     cut = max(map(before.rfind, ',.;:()"“”', repeat(0), repeat(end))) + 1
+    if not _ANY_ROLE_WORD.search(before, cut):
+        return None
     return _ROLE_BEFORE.search(before, cut)
 
 
-def find_people(text: str) -> list[Person]:
+def find_people(text: str, cyrillic: bool = True) -> list[Person]:
     """People named in `text` next to a role, one per person, in order of first mention.
 
     Spellings of one person agree on surname and first initial ("Stanislav ZAS", "S. Zas");
-    the fullest spelling is kept, and the first role the text gives.
+    the fullest spelling is kept, and the first role the text gives. `cyrillic=False` says
+    that `text` holds no Cyrillic letter: Russian roles and names are not sought.
     """
     found: list[tuple[int, str, str | None]] = []
     for start, end in _candidates(text):
@@ -312,7 +336,7 @@ def find_people(text: str) -> list[Person]:
                 role = ma.group(1)
         if role is not None:
             found.append((start, text[start:end], _clean_role(role)))
-    for m in _RU_PERSON.finditer(text):
+    for m in _RU_PERSON.finditer(text) if cyrillic else ():
         found.append((m.start("name"), m.group("name"), m.group(0)[: m.start("name") - m.start()].strip()))
     found.sort()
     people: dict[tuple[str, str | None], Person] = {}

@@ -17,7 +17,15 @@ from typing import Any, NamedTuple
 from cstonews import entities
 from cstonews.dates import Span, find_dates, iter_dates, parse_stamp
 from cstonews.release import PageReading, Release
-from cstonews.text import alternation, content_words, is_mostly_cyrillic, slugify, squash, squash_lines
+from cstonews.text import (
+    alternation,
+    content_words,
+    has_cyrillic,
+    is_mostly_cyrillic,
+    slugify,
+    squash,
+    squash_lines,
+)
 
 # --- line shapes --------------------------------------------------------------------------
 
@@ -504,14 +512,16 @@ def _resolve_date(
     return None, None, None
 
 
-def _lang(text: str) -> str:
-    return "ru" if is_mostly_cyrillic(text) else "en"
+def _lang(text: str, cyrillic: bool = True) -> str:
+    """`cyrillic=False` says that `text` holds no Cyrillic letter (checked already)."""
+    return "ru" if cyrillic and is_mostly_cyrillic(text) else "en"
 
 
-def _named(text: str) -> dict[str, Any]:
-    """The entity fields of a release whose text is `text`."""
-    found = entities.all_countries(text)
-    people = entities.find_people(text)
+def _named(text: str, cyrillic: bool = True) -> dict[str, Any]:
+    """The entity fields of a release whose text is `text`; `cyrillic=False` says that it
+    holds no Cyrillic letter, so that Russian forms are not sought."""
+    found = entities.all_countries(text, cyrillic)
+    people = entities.find_people(text, cyrillic)
     return {
         "countries": [c for c in found if c in entities.MEMBERS],
         "other_countries": [c for c in found if c not in entities.MEMBERS],
@@ -559,7 +569,7 @@ def _teaser_fields(day: date | None, paras: tuple[str, ...]) -> dict[str, Any]:
 
 @lru_cache(maxsize=4096)
 def _teaser_named(text: str) -> dict[str, Any]:
-    return _named(text)
+    return _named(text, has_cyrillic(text))
 
 
 def add_entities(teaser: Release) -> Release:
@@ -692,10 +702,11 @@ def _article(lines: list[_Line], layout: _Layout, source: str, warnings: list[st
     d, src, event = _resolve_date(stamp_date, layout.title, lead, dateline, warnings)
     iso = d.isoformat() if d else None
     text = " ".join([layout.title, *paras])
+    cyrillic = has_cyrillic(text)  # one scan for the language and the entities
     release = Release(
         id=make_id(iso, layout.title),
         kind="article",
-        lang=_lang(text),
+        lang=_lang(text, cyrillic),
         title=layout.title,
         date=iso,
         date_precision="day" if d else None,
@@ -704,7 +715,7 @@ def _article(lines: list[_Line], layout: _Layout, source: str, warnings: list[st
         body=paras,
         photos=photos,
         contacts=contacts,
-        **_named(text),
+        **_named(text, cyrillic),
         sources=[source] if source else [],
         subtitle=subtitle,
         event_date=event.isoformat() if event and event != d else None,

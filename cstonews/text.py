@@ -96,6 +96,10 @@ def fold_lookalikes(s: str) -> str:
     return _MIXED_WORD.sub(_fold_word, s)
 
 
+def has_cyrillic(s: str) -> bool:
+    return _CYRILLIC.search(s) is not None
+
+
 def is_mostly_cyrillic(s: str) -> bool:
     if not _CYRILLIC.search(s):  # the common case, settled by one scan in C
         return False
