@@ -59,7 +59,7 @@ def test_dates_looked_for_near_digits_find_what_the_whole_pattern_finds(text: st
 
 _PIECES = ["CSTO ", "Secretary General ", "Deputy ", "head ", "Minister ", "of the ", "Stanislav ",
            "Zas", "ZAS ", "S. ", ", ", ". ", "; ", "(", ")", "“", "”", "said ", "the ", "Armenia",
-           "Chair", "Chairman ", "x", " "]  # fmt: skip
+           "Chair", "Chairman ", "x", " ", " \n", "\n"]  # fmt: skip
 
 
 @given(st.lists(st.sampled_from(_PIECES), max_size=30))
@@ -109,3 +109,30 @@ def test_role_words_start_words() -> None:
     text = "vice-chairman Ivan Petrov went ahead; (head of the group) and minister S. Zas"
     assert [text[a:b] for a, b in entities._role_words(text)] == ["chairman", "head", "minister"]
     assert entities.people(text) == ["Ivan Petrov", "S. Zas"]
+
+
+_COUNTRY_PIECES = ["Russia", "Russian", "Росси", "российск", "United States", "Serbia and Montenegro",
+                   "Serbia", "x", "_", "1", "-", " ", "Türkiye", "Kazakh", "stan", "PRC", "Китая"]  # fmt: skip
+_ALL_FORMS = re.compile(alternation(list(entities._FORMS)))
+
+
+def _countries_scanning_every_form(text: str) -> list[str]:
+    """all_countries as it was: every form found, word start or not, then word starts kept."""
+    seen: dict[str, None] = {}
+    for m in _ALL_FORMS.finditer(text):
+        if entities._word_start(text, m.start()):
+            seen.setdefault(entities._FORMS[m.group(0)])
+    return list(seen)
+
+
+@given(st.lists(st.sampled_from(_COUNTRY_PIECES), max_size=20))
+def test_countries_at_word_starts_are_those_a_scan_of_every_form_keeps(pieces: list[str]) -> None:
+    text = "".join(pieces)
+    assert entities.all_countries(text) == _countries_scanning_every_form(text)
+
+
+@given(st.lists(st.sampled_from([p for p in _COUNTRY_PIECES + _PIECES if p.isascii()]), max_size=30))
+def test_text_without_cyrillic_reads_the_same_without_the_russian_patterns(pieces: list[str]) -> None:
+    text = "".join(pieces)
+    assert entities.all_countries(text, cyrillic=False) == entities.all_countries(text)
+    assert entities.find_people(text, cyrillic=False) == entities.find_people(text)
