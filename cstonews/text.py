@@ -63,7 +63,13 @@ def squash_lines(lines: list[str], whole: str) -> list[str]:
     once on `whole` rather than on every line."""
     if _has_zero_width(whole):
         return [squash(ln) for ln in lines]
-    return [" ".join(ln.split()) for ln in lines]
+    # Every whitespace character but the space is unprintable, so a printable line without
+    # a double space or a space at either end is squashed already: most are, and checking
+    # costs less than splitting it into words.
+    return [
+        ln if ln.isprintable() and "  " not in ln and ln[:1] != " " and ln[-1:] != " " else " ".join(ln.split())
+        for ln in lines
+    ]
 
 
 # Cyrillic letters that pages use in place of the Latin ones they look like

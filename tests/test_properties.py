@@ -185,7 +185,12 @@ def test_keywords_are_valid_fts5(words: list[str]) -> None:
         _DB.execute("SELECT rowid FROM fts WHERE fts MATCH ?", (fts,)).fetchall()
 
 
-@given(st.lists(st.text(alphabet=st.sampled_from("ab \t\u00a0\u200b\u2060\ufeff\u2003.")), max_size=6))
+@given(
+    st.lists(
+        st.text(alphabet=st.sampled_from("ab \t\u00a0\u200b\u2060\ufeff\u2003\u2028\x85\x1f\u3000.")),
+        max_size=6,
+    )
+)
 def test_lines_are_squashed_as_one_by_one(lines: list[str]) -> None:
     # squash_lines checks the whole text for zero-width spaces once, not each line.
     assert squash_lines(lines, "\n".join(lines)) == [squash(ln) for ln in lines]
