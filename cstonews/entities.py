@@ -10,7 +10,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from itertools import repeat
 
 from cstonews.text import alternation, has_cyrillic
 
@@ -269,12 +268,15 @@ def _candidates(text: str) -> list[tuple[int, int]]:
 def _candidates_in(text: str, a: int, b: int) -> list[tuple[int, int]]:
     spans: list[tuple[int, int]] = []
     for m in _RUN.finditer(text, a, b):
-        if m.end() == b and b < len(text):
+        names = _names_in_run(m.group(0))
+        if not names:
+            continue  # most runs (cached): settled before the checks below
+        start, end = m.span()
+        if end == b and b < len(text):
             continue  # cut by the window; the next window (or none) has it whole
-        start = m.start()
-        if start and (text[start - 1] in "-." or not _word_start(text, start)):
-            continue
-        spans.extend((start + i, start + j) for i, j in _names_in_run(m.group(0)))
+        if start and (text[start - 1] in "-._" or text[start - 1].isalnum()):
+            continue  # not at a word start
+        spans.extend((start + i, start + j) for i, j in names)
     return spans
 
 
@@ -299,6 +301,7 @@ def _names_in_run(run: str) -> tuple[tuple[int, int], ...]:
 
 
 _ANY_ROLE_WORD = re.compile(alternation(_ROLE_WORDS))
+_MARK = re.compile(r'[,.;:()"“”]')  # none of _ROLE_BEFORE's parts crosses one
 
 
 def _role_before(before: str) -> re.Match[str] | None:
@@ -309,7 +312,8 @@ def _role_before(before: str) -> re.Match[str] | None:
     if not (before.endswith(" ") or before.endswith(" \n")):
         return None
     end = len(before) - 2 if before.endswith(", ") else len(before)
-    cut = max(map(before.rfind, ',.;:()"“”', repeat(0), repeat(end))) + 1
+    mark = _MARK.search(before[:end][::-1])  # the last mark: the first of the reversed text
+    cut = end - mark.start() if mark else 0
     if not _ANY_ROLE_WORD.search(before, cut):
         return None
     return _ROLE_BEFORE.search(before, cut)

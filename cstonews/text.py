@@ -128,8 +128,11 @@ _SLUG_WORD = re.compile(r"[a-z0-9]+")
 
 def slugify(s: str, max_words: int = 6, max_len: int = 50) -> str:
     """A short readable ASCII slug: the first words of `s`, transliterated, hyphenated."""
-    low = fold_lookalikes(s[:300]).lower()  # six words never need more than the start
-    ascii_text = low if low.isascii() else low.translate(_TRANSLIT_TABLE)
+    head = s[:300]  # six words never need more than the start
+    if _CYRILLIC.search(head):
+        ascii_text = fold_lookalikes(head).lower().translate(_TRANSLIT_TABLE)
+    else:  # nothing to transliterate: translate() would look up every character in vain
+        ascii_text = head.lower()
     out: list[str] = []
     length = 0
     for m in _SLUG_WORD.finditer(ascii_text):  # words found one by one: six are needed
