@@ -80,10 +80,6 @@ _COUNTRY_RE = _forms_pattern(list(_FORMS))
 _LATIN_COUNTRY_RE = _forms_pattern([f for f in _FORMS if not has_cyrillic(f)])
 
 
-def _word_start(text: str, i: int) -> bool:
-    return i == 0 or not (text[i - 1].isalnum() or text[i - 1] == "_")
-
-
 def all_countries(text: str, cyrillic: bool = True) -> list[str]:
     """Every country `text` names (member states and others), in order of first mention.
     `cyrillic=False` says that `text` holds no Cyrillic letter: its forms are not sought."""
@@ -221,59 +217,21 @@ def _is_name(words: list[str]) -> bool:
 
 
 _ROLE_WORDS = re.findall(r"[^|()?:]+", _ROLE)
-# Role words are looked for in two passes, each starting at few places of a text, where
-# `re` skips ahead in C: those in capitals anywhere, and those in lower case (`head`,
-# `minister`) after a space or a mark a role can follow (`vice-chairman`, `(head`). One
-# pattern for both tried a match at every `a`, `c`, `d`, `h`, `m`, `r` and `s`: 16 µs a
-# text against 8. A role the role patterns accept starts a word, so lower-case role
-# words inside words (`ahead`, `administer`) no longer open a window for nothing.
-_CAPS_ROLE_WORD = re.compile(alternation([w for w in _ROLE_WORDS if w[0].isupper()]))
-_LOWER_ROLE_WORD = re.compile(alternation([w for w in _ROLE_WORDS if w[0].islower()]))
-_LOWER_ROLE_AFTER_SPACE = re.compile(" " + _LOWER_ROLE_WORD.pattern)
-_LOWER_ROLE_AFTER_MARK = re.compile(r"[-–—(\[«\"“'‘/]" + _LOWER_ROLE_WORD.pattern)
-# A name is looked for only this near a role word: the role patterns reach 90 characters
-# before a name and about 60 after it; a name itself is under 60.
-_NEAR_ROLE = 160
-
-
-def _role_words(text: str) -> list[tuple[int, int]]:
-    """Where the role words of `text` are, in order."""
-    found = [m.span() for m in _CAPS_ROLE_WORD.finditer(text)]
-    lower = [(m.start() + 1, m.end()) for m in _LOWER_ROLE_AFTER_SPACE.finditer(text)]
-    lower += [(m.start() + 1, m.end()) for m in _LOWER_ROLE_AFTER_MARK.finditer(text)]
-    if m := _LOWER_ROLE_WORD.match(text):
-        lower.append(m.span())
-    return sorted(found + lower) if lower else found
-
-
-def _windows(text: str) -> list[tuple[int, int]]:
-    """Stretches of `text` around role words, merged where they overlap."""
-    out: list[tuple[int, int]] = []
-    for start, end in _role_words(text):
-        a, b = max(0, start - _NEAR_ROLE), end + _NEAR_ROLE
-        if out and a <= out[-1][1]:
-            out[-1] = (out[-1][0], max(b, out[-1][1]))
-        else:
-            out.append((a, b))
-    return out
 
 
 def _candidates(text: str) -> list[tuple[int, int]]:
-    spans: list[tuple[int, int]] = []
-    for a, b in _windows(text):
-        spans.extend(_candidates_in(text, a, b))
-    return spans
+    """Where names may be: the names in runs of name-like tokens that start words.
 
-
-def _candidates_in(text: str, a: int, b: int) -> list[tuple[int, int]]:
+    The whole text is scanned once. Names were once sought only near role words, but
+    finding those took three more scans of the text, and cost more than checking the
+    extra names does: the role patterns settle most of them at once.
+    """
     spans: list[tuple[int, int]] = []
-    for m in _RUN.finditer(text, a, b):
+    for m in _RUN.finditer(text):
         names = _names_in_run(m.group(0))
         if not names:
-            continue  # most runs (cached): settled before the checks below
-        start, end = m.span()
-        if end == b and b < len(text):
-            continue  # cut by the window; the next window (or none) has it whole
+            continue  # most runs (cached): settled before the check below
+        start = m.start()
         if start and (text[start - 1] in "-._" or text[start - 1].isalnum()):
             continue  # not at a word start
         spans.extend((start + i, start + j) for i, j in names)
