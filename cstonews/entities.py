@@ -262,19 +262,26 @@ _ANY_ROLE_WORD = re.compile(alternation(_ROLE_WORDS))
 _MARK = re.compile(r'[,.;:()"“”]')  # none of _ROLE_BEFORE's parts crosses one
 
 
-def _role_before(before: str) -> re.Match[str] | None:
-    """`_ROLE_BEFORE.search(before)`, on the only part where it can match: after the last
-    punctuation mark (but a comma just before the name), which none of its parts crosses.
-    Two checks in C settle most calls first: the pattern ends in a space (`$` also
-    allows a final newline), and it holds a role word."""
+def _role_before(before: str) -> str | None:
+    """What `_ROLE_BEFORE.search(before)` matches, sought only where it can match: after
+    the last punctuation mark (but a comma just before the name), which none of its parts
+    crosses. The pattern ends in a space (`$` also allows a final newline): most calls
+    end at that check."""
     if not (before.endswith(" ") or before.endswith(" \n")):
         return None
     end = len(before) - 2 if before.endswith(", ") else len(before)
     mark = _MARK.search(before[:end][::-1])  # the last mark: the first of the reversed text
-    cut = end - mark.start() if mark else 0
-    if not _ANY_ROLE_WORD.search(before, cut):
-        return None
-    return _ROLE_BEFORE.search(before, cut)
+    return _role_ending(before[end - mark.start() :] if mark else before)
+
+
+@lru_cache(maxsize=16384)
+def _role_ending(tail: str) -> str | None:
+    """The role `tail` ends with, if any. What comes between a mark and a name repeats
+    from text to text (`the CSTO Secretary General `): each is worked out once."""
+    if not _ANY_ROLE_WORD.search(tail):
+        return None  # most tails: one scan in C
+    m = _ROLE_BEFORE.search(tail)
+    return m.group(0) if m else None
 
 
 def find_people(text: str, cyrillic: bool = True) -> list[Person]:
@@ -286,14 +293,12 @@ def find_people(text: str, cyrillic: bool = True) -> list[Person]:
     """
     found: list[tuple[int, str, str | None]] = []
     for start, end in _candidates(text):
-        before = text[max(0, start - 90) : start]
-        after = text[end : end + 120]
         role: str | None = None
-        mb = _role_before(before)
-        if mb:
-            role = mb.group(0).strip(" ,")
+        rb = _role_before(text[max(0, start - 90) : start])
+        if rb is not None:
+            role = rb.strip(" ,")
         else:
-            ma = _ROLE_AFTER.match(after)
+            ma = _ROLE_AFTER.match(text[end : end + 120])
             if ma:
                 role = ma.group(1)
         if role is not None:

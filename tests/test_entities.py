@@ -65,8 +65,8 @@ _PIECES = ["CSTO ", "Secretary General ", "Deputy ", "head ", "Minister ", "of t
 @given(st.lists(st.sampled_from(_PIECES), max_size=30))
 def test_role_before_searches_only_where_the_pattern_can_match(pieces: list[str]) -> None:
     before = "".join(pieces)
-    fast, full = entities._role_before(before), entities._ROLE_BEFORE.search(before)
-    assert (fast and fast.span()) == (full and full.span())
+    full = entities._ROLE_BEFORE.search(before)
+    assert entities._role_before(before) == (full and full.group(0))
 
 
 @given(st.lists(st.text("abcAB- ", min_size=1, max_size=6), min_size=1, max_size=8), st.text("abcAB- ", max_size=40))
