@@ -548,19 +548,22 @@ def _named(text: str, cyrillic: bool = True) -> dict[str, Any]:
     }
 
 
-def make_id(d: str | None, text: str) -> str:
-    """Readable id: the date (or `undated`) and a slug of the title or lead."""
-    return f"{d or 'undated'}-{slugify(text)}"
+def make_id(d: str | None, text: str, cyrillic: bool = True) -> str:
+    """Readable id: the date (or `undated`) and a slug of the title or lead.
+    `cyrillic=False` says that `text` holds no Cyrillic letter (checked already)."""
+    return f"{d or 'undated'}-{slugify(text, cyrillic=cyrillic)}"
 
 
 def _teaser(day: date | None, paras: list[str], source: str, with_entities: bool) -> Release:
-    fields = _teaser_fields(day, tuple(paras))
+    text = " ".join(paras)
+    cyrillic = has_cyrillic(text)  # one scan for the language, the id and the entities
+    fields = _teaser_fields(day, tuple(paras), cyrillic)
     teaser = Release(**fields, body=list(paras), sources=[source] if source else [])
-    return add_entities(teaser) if with_entities else teaser
+    return _fill_entities(teaser, _teaser_named(text, cyrillic)) if with_entities else teaser
 
 
 @lru_cache(maxsize=4096)
-def _teaser_fields(day: date | None, paras: tuple[str, ...]) -> dict[str, Any]:
+def _teaser_fields(day: date | None, paras: tuple[str, ...], cyrillic: bool) -> dict[str, Any]:
     """A teaser's fields worked out from its text, but for the entity fields. A site's
     sidebar repeats the same teasers on page after page, so they are read once per
     process, not once per page."""
@@ -574,9 +577,9 @@ def _teaser_fields(day: date | None, paras: tuple[str, ...]) -> dict[str, Any]:
         d, src, _ = _resolve_date(None, None, lead, None, not_the_pages)
     iso = d.isoformat() if d else None
     return {
-        "id": make_id(iso, lead),
+        "id": make_id(iso, lead, cyrillic),
         "kind": "teaser",
-        "lang": _lang(" ".join(paras)),
+        "lang": _lang(" ".join(paras), cyrillic),
         "title": None,
         "date": iso,
         "date_precision": "day" if d else None,
@@ -586,8 +589,8 @@ def _teaser_fields(day: date | None, paras: tuple[str, ...]) -> dict[str, Any]:
 
 
 @lru_cache(maxsize=4096)
-def _teaser_named(text: str) -> dict[str, Any]:
-    return _named(text, has_cyrillic(text))
+def _teaser_named(text: str, cyrillic: bool) -> dict[str, Any]:
+    return _named(text, cyrillic)
 
 
 def add_entities(teaser: Release) -> Release:
@@ -597,7 +600,11 @@ def add_entities(teaser: Release) -> Release:
     teasers announce an article the archive also holds, whose release is the article's,
     so a teaser's names are worked out only when it becomes a release of its own.
     """
-    fields = _teaser_named(" ".join(teaser.body))
+    text = " ".join(teaser.body)
+    return _fill_entities(teaser, _teaser_named(text, has_cyrillic(text)))
+
+
+def _fill_entities(teaser: Release, fields: dict[str, Any]) -> Release:
     teaser.countries = list(fields["countries"])  # the cached lists stay the cache's own
     teaser.other_countries = list(fields["other_countries"])
     teaser.people = list(fields["people"])
@@ -721,9 +728,9 @@ def _article(lines: list[_Line], layout: _Layout, source: str, warnings: list[st
     d, src, event = _resolve_date(stamp_date, layout.title, lead, dateline, warnings)
     iso = d.isoformat() if d else None
     text = " ".join([layout.title, *paras])
-    cyrillic = has_cyrillic(text)  # one scan for the language and the entities
+    cyrillic = has_cyrillic(text)  # one scan for the language, the id and the entities
     release = Release(
-        id=make_id(iso, layout.title),
+        id=make_id(iso, layout.title, cyrillic),
         kind="article",
         lang=_lang(text, cyrillic),
         title=layout.title,

@@ -126,10 +126,11 @@ _TRANSLIT_TABLE = str.maketrans(_TRANSLIT)
 _SLUG_WORD = re.compile(r"[a-z0-9]+")
 
 
-def slugify(s: str, max_words: int = 6, max_len: int = 50) -> str:
-    """A short readable ASCII slug: the first words of `s`, transliterated, hyphenated."""
+def slugify(s: str, max_words: int = 6, max_len: int = 50, cyrillic: bool = True) -> str:
+    """A short readable ASCII slug: the first words of `s`, transliterated, hyphenated.
+    `cyrillic=False` says that `s` holds no Cyrillic letter (checked already)."""
     head = s[:300]  # six words never need more than the start
-    if _CYRILLIC.search(head):
+    if cyrillic and _CYRILLIC.search(head):
         ascii_text = fold_lookalikes(head).lower().translate(_TRANSLIT_TABLE)
     else:  # nothing to transliterate: translate() would look up every character in vain
         ascii_text = head.lower()
