@@ -114,6 +114,8 @@ def to_date(day: int, month: int, year: int) -> date | None:
 
 
 _DIGITS = re.compile(r"\d+")
+# Where a date may begin: every form opens with a digit or, at a word start, a month name.
+_DATE_BEGINS = re.compile(r"\d|(?i:\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec))")
 # How far before its first digit a date can start (`September 17`, `Sept. 17th`), and
 # how far past a digit run the pattern may need to look to find the date's other digits.
 _BEFORE_DIGIT, _AFTER_DIGIT = 30, 60
@@ -132,7 +134,10 @@ def _date_matches(text: str) -> Iterator[re.Match[str]]:
         start = max(pos, d.start() - _BEFORE_DIGIT)
         end = d.end() + _AFTER_DIGIT
         while True:
-            m = _DATE_RE.search(text, start, end)
+            # The big pattern is tried from the first place a date may begin, not at every
+            # character before these digits.
+            first = _DATE_BEGINS.search(text, start, d.start() + 1)
+            m = first and _DATE_RE.search(text, first.start(), end)
             if m is None or m.start() > d.start():
                 break  # no date covers these digits (a later one has digits of its own)
             # Its true extent, past the window (unless the window reached the end).

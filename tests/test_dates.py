@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from cstonews import dates
 from cstonews.dates import find_dates, iter_dates, parse_period, parse_stamp
@@ -104,3 +106,14 @@ def test_periods(text: str, first_day: date, last_day: date) -> None:
 def test_bad_periods(text: str) -> None:
     with pytest.raises(ValueError):
         parse_period(text)
+
+
+_DATE_PIECES = ["0", "1", "2", "9", "12", "2019", " ", ".", ",", "-", "–", "May ", "may ", "June", "Sept. ", "Dec",
+                "December ", "of ", "this year", "мая ", "года", "15th", "xMay ", "16-17 ", "to ", "1.2.2019", "  ",
+                "\n", "MAY ", "ſept "]  # fmt: skip
+
+
+@given(st.lists(st.sampled_from(_DATE_PIECES), max_size=40))
+def test_dates_sought_from_where_one_may_begin_are_those_the_whole_pattern_finds(pieces: list[str]) -> None:
+    text = "".join(pieces)
+    assert [m.span() for m in dates._date_matches(text)] == [m.span() for m in dates._DATE_RE.finditer(text)]
