@@ -318,7 +318,8 @@ def find_people(text: str, cyrillic: bool = True) -> list[Person]:
 
 
 def _clean_role(role: str) -> str:
-    role = re.sub(r"^(?:the|The) ", "", role)
+    if role.startswith(("the ", "The ")):
+        role = role[4:]
     return role[:80]
 
 

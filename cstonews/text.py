@@ -157,7 +157,10 @@ def inert(s: str) -> str:
 
 def content_words(s: str) -> set[str]:
     """Lower-cased word stems (first five letters) of the words of four letters or more."""
-    return {w[:5] for w in re.findall(r"\w{4,}", fold_lookalikes(s).lower())}
+    return set(_STEMS.findall(fold_lookalikes(s).lower()))
+
+
+_STEMS = re.compile(r"(\w{4}\w?)\w*")  # the first five letters of a word of four or more
 
 
 # Words too common in the releases to say what one is about.
