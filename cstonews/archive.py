@@ -304,6 +304,7 @@ _SLICE = 1000
 # A first index of this many files is written in batches and its releases built at the end.
 BULK_MIN = 2000
 _BATCH = 1000
+_RELEASE_BATCH = 1000  # releases written at a time by the release build
 
 
 @lru_cache(maxsize=16384)  # the same few people are named in release after release
@@ -587,7 +588,7 @@ class Archive:
                 self._group_release(group, batch)
                 group = []
             group.append(row)
-            if len(batch) >= 1000:
+            if len(batch) >= _RELEASE_BATCH:
                 self._insert_releases(batch)
         if group:
             self._group_release(group, batch)
@@ -618,16 +619,19 @@ class Archive:
         db = self.db
         texts: list[tuple[int, str, str]] = []
         names: list[tuple[int, str, str, str]] = []
+        insert = "INSERT INTO releases(id, key, kind, lang, date, data) VALUES(?, ?, ?, ?, ?, ?)"
         for key, release, stored in batch:
-            base = release.id
-            if db.execute("SELECT 1 FROM releases WHERE id = ?", (base,)).fetchone():
-                release.id = f"{base}-{sha1_hex(key)[:6]}"
-                stored = None
-            rowid = db.execute(
-                "INSERT INTO releases(id, key, kind, lang, date, data) VALUES(?, ?, ?, ?, ?, ?)",
-                (release.id, key, release.kind, release.lang, release.date,
-                 stored or _stored(release)),
-            ).lastrowid  # fmt: skip
+            try:
+                rowid = db.execute(
+                    insert, (release.id, key, release.kind, release.lang, release.date, stored or _stored(release))
+                ).lastrowid
+            except sqlite3.IntegrityError:
+                # Another release has this id (same date, same first words): this one's key
+                # tells them apart. Asked of SQLite only when it happens, not before each.
+                release.id = f"{release.id}-{sha1_hex(key)[:6]}"
+                rowid = db.execute(
+                    insert, (release.id, key, release.kind, release.lang, release.date, _stored(release))
+                ).lastrowid
             assert rowid is not None
             body = "\n".join(release.body or [release.lead])
             texts.append((rowid, fold_lookalikes(release.title or ""), fold_lookalikes(body)))
