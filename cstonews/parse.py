@@ -22,6 +22,7 @@ from cstonews.text import (
     content_words,
     has_cyrillic,
     is_mostly_cyrillic,
+    shared_stems,
     slugify,
     squash,
     squash_lines,
@@ -117,7 +118,10 @@ class _Stamp:
 
 def _files_only(raw: str) -> list[str] | None:
     """The file names a line consists of, or None if it holds anything else."""
-    if not _ends_with_extension(raw.rstrip()):
+    end = raw[-40:].rstrip()  # a paragraph's end, without copying all of it
+    if len(end) < 6:
+        end = raw.rstrip()  # long trailing spaces: the last six characters come before them
+    if not _ends_with_extension(end):
         return None  # the last piece is not a file name
     names: list[str] = []
     for piece in re.split(r"[\s\u00a0]{2,}", raw.strip()):
@@ -388,7 +392,7 @@ def _title_score(lines: list[_Line], i: int, after: int) -> float | None:
     if not following:
         return None
     cw = content_words(ln.text)
-    score = len(cw & content_words(" ".join(following))) / max(1, len(cw))
+    score = shared_stems(cw, " ".join(following)) / max(1, len(cw))
     if after < len(lines) and (next(iter_dates(following[0][:60]), None) or _is_dateline(lines[after].text)):
         score += 0.25
     prev = lines[i - 1].text if i > 0 else ""

@@ -163,6 +163,28 @@ def content_words(s: str) -> set[str]:
 _STEMS = re.compile(r"(\w{4}\w?)\w*")  # the first five letters of a word of four or more
 
 
+def _is_word_char(c: str) -> bool:
+    return c.isalnum() or c == "_"  # what `\w` matches
+
+
+def shared_stems(stems: set[str], s: str) -> int:
+    """`len(stems & content_words(s))`, by looking for each stem in `s` rather than listing
+    every word of a long text: a stem of five letters starts a word, one of four is one."""
+    low = fold_lookalikes(s).lower()
+    n = 0
+    for stem in stems:
+        at = low.find(stem)
+        while at >= 0:
+            end = at + len(stem)
+            if (at == 0 or not _is_word_char(low[at - 1])) and (
+                len(stem) == 5 or end == len(low) or not _is_word_char(low[end])
+            ):
+                n += 1
+                break
+            at = low.find(stem, at + 1)
+    return n
+
+
 # Words too common in the releases to say what one is about.
 _STOP = frozenset(
     ["that", "this", "with", "from", "have", "were", "which", "their", "there", "been", "also", "will", "would", "about", "other", "into", "than", "them", "they", "these", "those", "such", "only", "over", "more", "most", "very", "upon", "under", "within", "between", "during", "after", "before", "while", "where", "when", "what", "said", "says", "held", "took", "part", "csto", "collective", "security", "treaty", "organization", "organisation", "member", "states", "state", "secretary", "general", "одкб", "которые", "также", "этого", "было", "были", "будет", "после", "между"]

@@ -8,6 +8,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from cstonews import parse
+from cstonews.text import content_words, shared_stems
 
 _FINAL_STOP = re.compile(r"[.!?…:;,]['\"”»’)\]]*$")
 _PHONE = re.compile(r"\+?\d[\d ()\-]{8,}\d(?:\s*[-,]?\s*(?i:tel/fax|tel\.?|fax|факс|тел\.?(?:/факс)?))?")
@@ -38,3 +39,13 @@ def test_navigation_lines_are_never_longer_than_the_length_checked_first(head: s
     line = head + "х" * n
     assert parse._is_nav(line) == bool(parse._NAV.match(line))
     assert parse._is_nav("вернуться ко " + "х" * 30)
+
+
+_WORDS = ["secur", "security", "secu", "csto", "csto_", "Meeting", "meet", "İstanbul", "ОДКБ", "одкб", "Сrisis",
+          "x", " ", "-", "_", ".", "1234", "12345"]  # fmt: skip
+
+
+@given(st.lists(st.sampled_from(_WORDS), max_size=12), st.lists(st.sampled_from(_WORDS), max_size=30))
+def test_stems_looked_for_one_by_one_are_the_stems_both_texts_share(title: list[str], text: list[str]) -> None:
+    stems = content_words("".join(title))
+    assert shared_stems(stems, "".join(text)) == len(stems & content_words("".join(text)))
