@@ -267,9 +267,10 @@ def _role_before(before: str) -> str | None:
     the last punctuation mark (but a comma just before the name), which none of its parts
     crosses. The pattern ends in a space (`$` also allows a final newline): most calls
     end at that check."""
-    if not (before.endswith(" ") or before.endswith(" \n")):
+    body = before[:-1] if before.endswith("\n") else before  # `$` allows one final newline
+    if not body.endswith(" "):
         return None
-    end = len(before) - 2 if before.endswith(", ") else len(before)
+    end = len(body) - 2 if body.endswith(", ") else len(before)
     mark = _MARK.search(before[:end][::-1])  # the last mark: the first of the reversed text
     return _role_ending(before[end - mark.start() :] if mark else before)
 
