@@ -85,6 +85,7 @@ CREATE VIRTUAL TABLE IF NOT EXISTS fts_terms USING fts5vocab(fts, 'row');
 """
 
 _KEY_WORD = re.compile(r"[^\W_]+")
+_WORD = re.compile(r"\w+")  # the same where no `_` is: `re` checks it a third faster
 _KEY_LEN = 240
 
 
@@ -95,9 +96,10 @@ def match_key(text: str) -> str:
     # A key is made for every teaser and article read. Its words are looked for in the
     # start of the text first: when they fill the key, a word cut at the end of that start
     # reaches past the key's end, and the rest of the text cannot change the key.
-    key = " ".join(_KEY_WORD.findall(t, 0, _KEY_LEN + 80))
+    words = _KEY_WORD if "_" in t else _WORD
+    key = " ".join(words.findall(t, 0, _KEY_LEN + 80))
     if len(key) < _KEY_LEN < len(t):
-        key = " ".join(_KEY_WORD.findall(t))  # the start was mostly spaces and marks
+        key = " ".join(words.findall(t))  # the start was mostly spaces and marks
     return key[:_KEY_LEN]
 
 
@@ -211,7 +213,10 @@ def read_page_rows(root: Path, rel: str, size_mtime: tuple[int, int]) -> _PageRo
 def _stored(release: Release) -> str:
     """A release (or item) as the index stores it: the JSON of `release.to_dict()`, written
     straight from its fields, without the copy `to_dict` makes for a caller to keep."""
-    return json.dumps(vars(release), ensure_ascii=False)
+    return _JSON_OUT.encode(vars(release))
+
+
+_JSON_OUT = json.JSONEncoder(ensure_ascii=False)  # what json.dumps would make for each call
 
 
 def _with_sources(stored: str, sources: list[str]) -> str:
