@@ -19,8 +19,8 @@ import json
 import os
 import re
 import sqlite3
-from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager, suppress
+from collections.abc import Callable, Generator, Iterable, Iterator
+from contextlib import closing, contextmanager, suppress
 from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
@@ -219,12 +219,13 @@ def _stored(release: Release) -> str:
 _JSON_OUT = json.JSONEncoder(ensure_ascii=False)  # what json.dumps would make for each call
 
 
-def _with_sources(stored: str, sources: list[str]) -> str:
-    """`stored` (a release's JSON, as `_stored` writes it) with its list of sources replaced.
-    The key is found as written: inside a JSON string every quote is escaped."""
-    at = stored.index('"sources": ') + len('"sources": ')
+def _with_field(stored: str, name: str, value: Any) -> str:
+    """`stored` (a release's JSON, as `_stored` writes it) with one field's value replaced,
+    as `_stored` would write it. The key is found as written: inside a JSON string every
+    quote is escaped, and a release's fields hold no objects."""
+    at = stored.index(f'"{name}": ') + len(name) + 4
     _, end = _JSON.raw_decode(stored, at)
-    return stored[:at] + json.dumps(sources, ensure_ascii=False) + stored[end:]
+    return stored[:at] + json.dumps(value, ensure_ascii=False) + stored[end:]
 
 
 _JSON = json.JSONDecoder()
@@ -242,6 +243,131 @@ def _as_release(item: dict[str, Any]) -> Release:
     return release
 
 
+# A release as the index writes it: key, id, kind, lang, date, its JSON, its searchable
+# title and body (folded), and its names (kind, key, name). The long texts are UTF-8, as
+# SQLite keeps them: a release build hands them from one process to another, and
+# decoding them on the way took as long as writing them (`CAST(? AS TEXT)` stores them).
+_ReleaseRow = tuple[str, str, str, str, "str | None", bytes, bytes, bytes, list[tuple[str, str, str]]]
+
+
+def _prepared(key: str, release: Release, stored: bytes | None) -> _ReleaseRow:
+    """`release` (whose JSON is `stored`, if already written) as the index writes it."""
+    body = "\n".join(release.body or [release.lead])
+    if stored is None:
+        stored = _stored(release).encode()
+    return (
+        key, release.id, release.kind, release.lang, release.date, stored,
+        fold_lookalikes(release.title or "").encode(), fold_lookalikes(body).encode(), _named_rows(release),
+    )  # fmt: skip
+
+
+# Every item, sorted by grouping key, the best of each group first: an article, a dated
+# one, the first path. Sorted by SQLite, which spills to disk: every row streams through
+# once and no table of keys is held in memory. The items are read in the order they were
+# written (NOT INDEXED), not in key order through an index: once the kernel has dropped
+# them from its cache, reading them in key order is a random read each. A headline teaser
+# (keyed by an article's title) is listed twice: under its own key, flagged as claimed,
+# and as an extra row of each article it belongs to, which only adds its page to the
+# sources.
+_ITEMS_BY_KEY = (
+    "SELECT i.key, 0, i.kind = 'teaser', NOT i.has_date, f.path, i.ord, CAST(i.data AS BLOB), "
+    "  i.kind = 'teaser' AND EXISTS("
+    "    SELECT 1 FROM items c WHERE c.alias = i.key AND c.kind = 'article') "
+    "FROM items i NOT INDEXED JOIN files f ON f.id = i.file_id "
+    "UNION ALL "
+    "SELECT a.key, 1, 1, 0, f.path, t.ord, NULL, 0 "
+    "FROM (SELECT DISTINCT key, alias FROM items WHERE kind = 'article' AND alias IS NOT NULL) a "
+    "JOIN items t ON t.key = a.alias AND t.kind = 'teaser' JOIN files f ON f.id = t.file_id "
+    "ORDER BY 1, 2, 3, 4, 5, 6"
+)
+
+
+def _grouped_releases(db: sqlite3.Connection, prefix: str) -> Iterator[list[_ReleaseRow]]:
+    """Every release of the index's items, in batches, in key order; page paths joined to
+    `prefix`. Only reads `db`."""
+    batch: list[_ReleaseRow] = []
+    group: list[tuple[Any, ...]] = []
+    for row in db.execute(_ITEMS_BY_KEY):
+        if group and row[0] != group[0][0]:
+            _add_release(group, prefix, batch)
+            group = []
+            if len(batch) >= _RELEASE_BATCH:
+                yield batch
+                batch = []
+        group.append(row)
+    if group:
+        _add_release(group, prefix, batch)
+    if batch:
+        yield batch
+
+
+def _add_release(group: list[tuple[Any, ...]], prefix: str, out: list[_ReleaseRow]) -> None:
+    """One release from its rows (key, extra, teaser, undated, path, ord, data, claimed),
+    the best first."""
+    key, _, _, _, _, _, data, claimed = group[0]
+    if claimed:
+        return  # a headline teaser with no article of its own key: part of another
+    release = _as_release(json.loads(data))
+    release.sources = sorted({prefix + row[4] for row in group})
+    # An article's release is its item with the sources of the whole group: stored as
+    # the item's JSON (UTF-8, as read: most rows are never decoded) with that one list
+    # replaced, not written out again. A teaser's gains its names: written out again.
+    stored = _with_sources(data, release.sources) if release.kind == "article" else None
+    out.append(_prepared(key, release, stored))
+
+
+def _with_sources(stored: bytes, new: list[str]) -> bytes:
+    """`stored` (an item's JSON in UTF-8, as `_stored` wrote it) with its list of sources
+    replaced by `new`, as `_stored` would write it. The list is found as written: inside a
+    JSON string every quote is escaped, so `], "` only ever ends the list."""
+    at = stored.find(b'"sources": [') + len(b'"sources": ')
+    end = stored.find(b'], "', at) + 1
+    if at < len(b'"sources": ') or end < at:  # not written by `_stored`
+        return _with_field(stored.decode(), "sources", new).encode()
+    return stored[:at] + json.dumps(new, ensure_ascii=False).encode() + stored[end:]
+
+
+def _group_apart(db_file: str, generation: str, prefix: str, out: Any) -> None:
+    """In a child process: `_grouped_releases` of the index at `generation`, sent to `out`
+    a batch at a time; then None, or the exception that stopped it."""
+    try:
+        uri = f"{Path(db_file).resolve().as_uri()}?mode=ro"
+        db = sqlite3.connect(uri, uri=True, isolation_level=None)
+        _sort_in_threads(db)
+        db.execute("BEGIN")  # one snapshot throughout
+        row = db.execute("SELECT value FROM meta WHERE key='generation'").fetchone()
+        if (row[0] if row else "") != generation:
+            raise CstonewsError("the index changed while its releases were being built")
+        for batch in _grouped_releases(db, prefix):
+            out.send(batch)
+        out.send(None)
+    except KeyboardInterrupt:
+        pass  # the parent was interrupted too, and says so
+    except BaseException as e:
+        with suppress(Exception):
+            out.send(e)
+    finally:
+        out.close()
+
+
+def _cores() -> int:
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+
+
+def _sort_in_threads(db: sqlite3.Connection) -> None:
+    """Let SQLite sort in as many threads as there are cores (for the statements that sort
+    more than fits in memory): the release build's sort of every item took 1.1 s instead
+    of 2.0-5.8 s at 100,000 pages on two cores."""
+    db.execute(f"PRAGMA threads={min(_cores(), 8)}")
+
+
+def _processes() -> Any:
+    """multiprocessing, forking where it can (no re-import in each child)."""
+    import multiprocessing
+
+    return multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn")
+
+
 def _read_args(args: tuple[Path, str, tuple[int, int]]) -> _PageRows:
     return read_page_rows(*args)
 
@@ -252,14 +378,12 @@ def read_pages(root: Path, files: list[tuple[str, tuple[int, int]]]) -> Iterator
     Slices keep memory flat: only two slices of parsed pages exist at once, however large
     the archive.
     """
-    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    cores = _cores()
     if cores < 2 or len(files) < PARALLEL_MIN:
         for rel, sm in files:
             yield read_page_rows(root, rel, sm)
         return
-    import multiprocessing
-
-    ctx = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn")
+    ctx = _processes()
     slices = [files[i : i + _SLICE] for i in range(0, len(files), _SLICE)]
     with ctx.Pool(cores) as pool:
 
@@ -535,9 +659,15 @@ class Archive:
                     _commit(db)
                     db.execute("BEGIN IMMEDIATE")
             if self._releases_owed():
+                _sort_in_threads(db)  # for the indexes made now and after the build
                 _execute_all(db, _ITEM_INDEXES)  # dropped by the bulk read, maybe by a killed one
-                self._build_all_releases()
-                db.execute("DELETE FROM meta WHERE key='releases'")
+                # The build reads the items as committed (see `_release_batches`). Another
+                # process may take the lock in between: it then builds them itself.
+                _commit(db)
+                db.execute("BEGIN IMMEDIATE")
+                if self._releases_owed():
+                    self._build_all_releases()
+                    db.execute("DELETE FROM meta WHERE key='releases'")
             else:
                 self._regroup(affected)
             for d in listed:
@@ -561,89 +691,82 @@ class Archive:
         """Every release from the items, in one pass over them sorted by grouping key.
 
         The same rules as `_build_release`, without a query per key: on a first index of
-        a hundred thousand pages, those queries cost more than reading the pages.
+        a hundred thousand pages, those queries cost more than reading the pages. The
+        reading and grouping run in a second process where there are cores for it (see
+        `_release_batches`); this one writes.
         """
         db = self.db
         db.execute("DELETE FROM releases")
         db.execute("DELETE FROM named")
         db.execute("DELETE FROM fts")
         _drop_indexes(db, _RELEASE_INDEXES)
-        # Sorted by SQLite, which spills to disk: every row streams through here once and
-        # no table of keys is held in memory. The items are read in the order they were
-        # written (NOT INDEXED), not in key order through an index: once the kernel has
-        # dropped them from its cache, reading them in key order is a random read each.
-        # A headline teaser (keyed by an article's title) is listed twice: under its own
-        # key, flagged as claimed, and as an extra row of each article it belongs to,
-        # which only adds its page to the sources.
-        rows = db.execute(
-            "SELECT i.key, 0, i.kind = 'teaser', NOT i.has_date, f.path, i.ord, i.data, "
-            "  i.kind = 'teaser' AND EXISTS("
-            "    SELECT 1 FROM items c WHERE c.alias = i.key AND c.kind = 'article') "
-            "FROM items i NOT INDEXED JOIN files f ON f.id = i.file_id "
-            "UNION ALL "
-            "SELECT a.key, 1, 1, 0, f.path, t.ord, NULL, 0 "
-            "FROM (SELECT DISTINCT key, alias FROM items WHERE kind = 'article' AND alias IS NOT NULL) a "
-            "JOIN items t ON t.key = a.alias AND t.kind = 'teaser' JOIN files f ON f.id = t.file_id "
-            "ORDER BY 1, 2, 3, 4, 5, 6"
-        )
-        batch: list[tuple[str, Release, str | None]] = []
-        group: list[tuple[Any, ...]] = []
-        for row in rows:
-            if group and row[0] != group[0][0]:
-                self._group_release(group, batch)
-                group = []
-            group.append(row)
-            if len(batch) >= _RELEASE_BATCH:
-                self._insert_releases(batch)
-        if group:
-            self._group_release(group, batch)
-        self._insert_releases(batch)
+        with closing(self._release_batches()) as batches:
+            for batch in batches:
+                self._write_releases(batch)
         _execute_all(db, _RELEASE_INDEXES)
 
-    def _group_release(self, group: list[tuple[Any, ...]], out: list[tuple[str, Release, str | None]]) -> None:
-        """One release from its rows (key, extra, teaser, undated, path, ord, data, claimed),
-        the best first: an article, a dated one, the first path."""
-        key, _, _, _, _, _, data, claimed = group[0]
-        if claimed:
-            return  # a headline teaser with no article of its own key: part of another
-        release = _as_release(json.loads(data))
-        release.sources = sorted({self._source(row[4]) for row in group})
-        # An article's release is its item with the sources of the whole group: stored as
-        # the item's JSON with that one list replaced, not written out again (2.5 s of a
-        # 20 s build at 100,000 pages). A teaser's gains its names: written out again.
-        stored = _with_sources(data, release.sources) if release.kind == "article" else None
-        out.append((key, release, stored))
+    def _release_batches(self) -> Generator[list[_ReleaseRow], None, None]:
+        """The releases of `_grouped_releases`, in batches, in key order.
+
+        Grouping is half the build's time (reading the sorted items, decoding them, their
+        searchable text and names) and writing the other half, on one core while the
+        other idled: at 100,000 pages the whole build took 20 s. A child process reads
+        the index file as committed (the caller holds the write lock, so nothing else
+        changes it) and hands batches over while this process writes the last one.
+        """
+        if self.db_file is None or _cores() < 2:
+            yield from _grouped_releases(self.db, self._prefix)
+            return
+        ctx = _processes()
+        ours, theirs = ctx.Pipe(duplex=False)
+        child = ctx.Process(
+            target=_group_apart,
+            args=(str(self.db_file), self._generation(), self._prefix, theirs),
+            daemon=True,
+        )
+        child.start()
+        theirs.close()
+        try:
+            while True:
+                try:
+                    got = ours.recv()
+                except EOFError:
+                    raise CstonewsError("the release build stopped: its process ended early") from None
+                if got is None:
+                    break
+                if isinstance(got, BaseException):
+                    raise got
+                yield got
+        finally:
+            ours.close()
+            if child.is_alive():
+                child.terminate()
+            child.join()
 
     def _source(self, rel: str) -> str:
         """A page's path as releases give it: `root / rel`."""
         return self._prefix + rel
 
-    def _insert_releases(self, batch: list[tuple[str, Release, str | None]]) -> None:
-        """Store releases (with their JSON, if already written), their searchable text and
-        their names; the last two batched."""
+    def _write_releases(self, batch: list[_ReleaseRow]) -> None:
+        """Store releases, their searchable text and their names; the last two batched."""
         db = self.db
-        texts: list[tuple[int, str, str]] = []
+        texts: list[tuple[int, bytes, bytes]] = []
         names: list[tuple[int, str, str, str]] = []
-        insert = "INSERT INTO releases(id, key, kind, lang, date, data) VALUES(?, ?, ?, ?, ?, ?)"
-        for key, release, stored in batch:
+        insert = "INSERT INTO releases(id, key, kind, lang, date, data) VALUES(?, ?, ?, ?, ?, CAST(? AS TEXT))"
+        for key, rid, kind, lang, day, stored, title, body, named in batch:
             try:
-                rowid = db.execute(
-                    insert, (release.id, key, release.kind, release.lang, release.date, stored or _stored(release))
-                ).lastrowid
+                rowid = db.execute(insert, (rid, key, kind, lang, day, stored)).lastrowid
             except sqlite3.IntegrityError:
                 # Another release has this id (same date, same first words): this one's key
                 # tells them apart. Asked of SQLite only when it happens, not before each.
-                release.id = f"{release.id}-{sha1_hex(key)[:6]}"
-                rowid = db.execute(
-                    insert, (release.id, key, release.kind, release.lang, release.date, _stored(release))
-                ).lastrowid
+                rid = f"{rid}-{sha1_hex(key)[:6]}"
+                stored = _with_field(stored.decode(), "id", rid).encode()
+                rowid = db.execute(insert, (rid, key, kind, lang, day, stored)).lastrowid
             assert rowid is not None
-            body = "\n".join(release.body or [release.lead])
-            texts.append((rowid, fold_lookalikes(release.title or ""), fold_lookalikes(body)))
-            names += [(rowid, *n) for n in _named_rows(release)]
-        db.executemany("INSERT INTO fts(rowid, title, body) VALUES(?, ?, ?)", texts)
+            texts.append((rowid, title, body))
+            names += [(rowid, *n) for n in named]
+        db.executemany("INSERT INTO fts(rowid, title, body) VALUES(?, CAST(? AS TEXT), CAST(? AS TEXT))", texts)
         db.executemany("INSERT INTO named VALUES(?, ?, ?, ?)", names)
-        batch.clear()
 
     def _remove_file(self, file_id: int) -> set[str]:
         keys: set[str] = set()
@@ -734,7 +857,7 @@ class Archive:
             data = occurrences[0][2]
         release = _as_release(data)
         release.sources = sorted({self._source(p) for p, _, _ in occurrences})
-        self._insert_releases([(key, release, None)])
+        self._write_releases([_prepared(key, release, None)])
 
     def warnings(self) -> Iterator[tuple[str, str]]:
         """(file, warning) for every indexed page that has warnings."""

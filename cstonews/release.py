@@ -48,8 +48,11 @@ class Release:
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> Release:
-        known = cls.__dataclass_fields__
-        return cls(**{k: v for k, v in d.items() if k in known})
+        try:
+            return cls(**d)  # as stored by this version: every field known
+        except TypeError:
+            known = cls.__dataclass_fields__
+            return cls(**{k: v for k, v in d.items() if k in known})
 
 
 @dataclass

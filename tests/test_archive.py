@@ -290,14 +290,25 @@ def test_a_refresh_sees_what_another_process_indexed_meanwhile(archive_dir: Path
     assert result == {"read": 0, "count": (5, 16)}
 
 
+@pytest.mark.parametrize("cores", [1, 2])
 def test_bulk_first_index_builds_the_same_releases_as_one_page_at_a_time(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, cores: int
 ) -> None:
-    """A large first index builds releases in one sorted pass; a small one, or a refresh,
-    key by key. Both must give the same releases, sources and ids, headline teasers included."""
+    """A large first index builds releases in one sorted pass (grouped in a second process
+    when there are cores for it); a small one, or a refresh, key by key. All must give the
+    same releases, sources and ids, headline teasers included."""
     import sys
 
     from cstonews import archive as archive_module
+
+    monkeypatch.setattr(archive_module, "_cores", lambda: cores)
+    real_apart = archive_module._group_apart
+
+    def group_apart(*args: object) -> None:  # runs in the child: it leaves a mark
+        (tmp_path / "grouped-apart").touch()
+        real_apart(*args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(archive_module, "_group_apart", group_apart)
 
     sys.path.insert(0, str(Path(__file__).resolve().parent))
     import synth
@@ -340,6 +351,78 @@ def test_bulk_first_index_builds_the_same_releases_as_one_page_at_a_time(
     assert bulk_indexes == indexes >= {"items_key", "items_article_alias", "releases_newest", "named_key"}
     headline = [d for _, d in bulk if '"Exercise at Issyk-Kul"' in d and '"article"' in d]
     assert len(headline) == 1 and headline[0].count("headline-teaser-") == 3
+    assert (tmp_path / "grouped-apart").exists() == (cores > 1 and hasattr(os, "fork"))
+
+
+def _bulk_archive(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, pages: int = 40) -> Path:
+    """A folder of pages, every first index of which is a bulk one, built apart."""
+    import sys
+
+    from cstonews import archive as archive_module
+
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    import synth
+
+    root = tmp_path / "pages"
+    root.mkdir()
+    for n, p in enumerate(synth.pages(pages, seed=11)):
+        (root / f"synth-{n:03d}.txt").write_text(p.text, encoding="utf-8")
+    monkeypatch.setattr(archive_module, "BULK_MIN", 0)
+    monkeypatch.setattr(archive_module, "_cores", lambda: 2)
+    monkeypatch.setattr(archive_module, "_RELEASE_BATCH", 4)
+    return root
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="the failing build is patched in the parent")
+@pytest.mark.parametrize("how", ["raises", "dies"])
+def test_a_release_build_that_fails_leaves_its_releases_owed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, how: str
+) -> None:
+    """The process grouping releases fails after a batch, or dies: the first index says so
+    (an error, not a hang), writes no release, and the next command builds them all."""
+    import sqlite3
+
+    from cstonews import archive as archive_module
+    from cstonews.errors import CstonewsError
+
+    root = _bulk_archive(tmp_path, monkeypatch)
+    real = archive_module._grouped_releases
+
+    def failing(db: sqlite3.Connection, prefix: str):  # type: ignore[no-untyped-def]
+        batches = real(db, prefix)
+        yield next(batches)
+        if how == "dies":
+            os._exit(3)
+        raise sqlite3.OperationalError("disk I/O error")
+
+    monkeypatch.setattr(archive_module, "_grouped_releases", failing)
+    db_file = index_path(tmp_path / "cache", root)
+    arch = Archive(root, db_file)
+    expected = (CstonewsError, "stopped") if how == "dies" else (sqlite3.OperationalError, "disk I/O error")
+    with pytest.raises(expected[0], match=expected[1]):
+        arch.refresh()
+    assert arch.count()[1] == 0 and arch._releases_owed()
+    arch.close()
+
+    monkeypatch.setattr(archive_module, "_grouped_releases", real)
+    again = Archive(root, db_file)
+    assert again.refresh().read == 0  # the pages were kept: only the releases are built
+    assert not again._releases_owed()
+    whole = Archive(root, index_path(tmp_path / "whole", root))
+    whole.refresh()
+    assert everything(again) == everything(whole) and again.count()[1] > 40
+
+
+def test_colliding_ids_get_a_suffix_in_a_bulk_build_too(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    root = _bulk_archive(tmp_path, monkeypatch, pages=8)
+    (root / "a.txt").write_text(page("Same words here", "On May 1, 2020, the first event."))
+    (root / "b.txt").write_text(page("Same words here", "On May 1, 2020, the second event."))
+    same = [r for r in everything(open_archive(root, tmp_path)) if r.id.startswith("2020-05-01-same-words-here")]
+    suffix = hashlib.sha1(b"on may 1 2020 the second event").hexdigest()[:6]
+    assert sorted(r.id for r in same) == ["2020-05-01-same-words-here", f"2020-05-01-same-words-here-{suffix}"]
+    # The renamed release's JSON says its new id, written as every release's is.
+    renamed = next(r for r in same if r.id.endswith(suffix))
+    assert renamed.lead == "On May 1, 2020, the second event." and renamed.sources == [str(root / "b.txt")]
 
 
 @pytest.mark.parametrize("bulk_min", [0, 10**9])
@@ -429,3 +512,34 @@ def test_the_full_text_index_gathers_16_mb_of_terms_before_writing_a_segment(tmp
 def test_match_key_is_the_words_of_the_text_one_space_apart_240_characters_at_most(text: str) -> None:
     folded = fold_lookalikes(text).casefold().rstrip(". …")
     assert match_key(text) == re.sub(r"[\W_]+", " ", folded).strip()[:240]
+
+
+# Texts holding what the splice looks for: quotes, brackets, `"sources": [`, `], "`.
+_TRICKY = st.lists(
+    st.sampled_from([*'ab"\\], []{}:Ж\n\u2028', '"sources": [', '], "', "sources"]), max_size=12
+).map("".join)
+
+
+@given(
+    st.lists(_TRICKY, max_size=3),
+    st.lists(_TRICKY, max_size=3),
+    _TRICKY,
+    st.lists(st.fixed_dictionaries({"name": _TRICKY, "role": st.none() | _TRICKY}), max_size=2),
+)
+def test_a_stored_release_with_new_sources_is_what_storing_it_afresh_gives(
+    old: list[str], new: list[str], text: str, roles: list[dict[str, str | None]]
+) -> None:
+    """The release build splices a group's sources into the article's stored JSON instead
+    of writing it out again: the bytes must be the same whatever the texts around them hold."""
+    from cstonews.archive import _stored, _with_field, _with_sources
+    from cstonews.release import Release
+
+    r = Release("2020-01-01-x", "article", "en", text, None, None, None, text, body=[text],
+                people=old, sources=old, roles=roles)  # fmt: skip
+    stored = _stored(r)
+    r.sources = new
+    assert _with_sources(stored.encode(), new) == _stored(r).encode()
+    # A colliding id is replaced the same way.
+    spliced = _with_sources(stored.encode(), new).decode()
+    r.id = text
+    assert _with_field(spliced, "id", text) == _stored(r)
