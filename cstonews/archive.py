@@ -243,22 +243,53 @@ def _as_release(item: dict[str, Any]) -> Release:
     return release
 
 
-# A release as the index writes it: key, id, kind, lang, date, its JSON, its searchable
-# title and body (folded), and its names (kind, key, name). The long texts are UTF-8, as
-# SQLite keeps them: a release build hands them from one process to another, and
-# decoding them on the way took as long as writing them (`CAST(? AS TEXT)` stores them).
-_ReleaseRow = tuple[str, str, str, str, "str | None", bytes, bytes, bytes, list[tuple[str, str, str]]]
+# What the index writes for releases: rows of `releases`, of the full-text index and of
+# `named`. The long texts are UTF-8, as SQLite keeps them: a release build hands them from
+# one process to another, and decoding them on the way took as long as writing them
+# (`CAST(? AS TEXT)` stores them as text).
+_Rows = tuple[
+    list[tuple[int, str, str, str, "str | None", "str | None", bytes]],
+    list[tuple[int, bytes, bytes]],
+    list[tuple[int, str, str, str]],
+]
 
 
-def _prepared(key: str, release: Release, stored: bytes | None) -> _ReleaseRow:
-    """`release` (whose JSON is `stored`, if already written) as the index writes it."""
-    body = "\n".join(release.body or [release.lead])
-    if stored is None:
-        stored = _stored(release).encode()
-    return (
-        key, release.id, release.kind, release.lang, release.date, stored,
-        fold_lookalikes(release.title or "").encode(), fold_lookalikes(body).encode(), _named_rows(release),
-    )  # fmt: skip
+class _ReleaseRows:
+    """Releases made ready for the index, numbered from row `rowid` on, in the order they
+    are to be written. An id in `taken` gets its key's suffix, as the index's UNIQUE
+    requires (the first release to take an id keeps it): checked here, the writer only
+    writes (a set of 100,000 ids is about 13 MB)."""
+
+    def __init__(self, rowid: int, taken: set[str]) -> None:
+        self.rowid = rowid
+        self.taken = taken
+        self.rows: _Rows = ([], [], [])
+
+    def add(self, key: str, release: Release, stored: bytes | None) -> None:
+        """Add `release` (whose JSON is `stored`, if already written)."""
+        if release.id in self.taken:
+            # Another release has this id (same date, same first words): this one's key
+            # tells them apart.
+            release.id = f"{release.id}-{sha1_hex(key)[:6]}"
+            stored = None
+        self.taken.add(release.id)
+        if stored is None:
+            stored = _stored(release).encode()
+        rowid = self.rowid
+        self.rowid += 1
+        releases, texts, names = self.rows
+        releases.append((rowid, release.id, key, release.kind, release.lang, release.date, stored))
+        body = "\n".join(release.body or [release.lead])
+        texts.append((rowid, fold_lookalikes(release.title or "").encode(), fold_lookalikes(body).encode()))
+        names += [(rowid, *n) for n in _named_rows(release)]
+
+    def __len__(self) -> int:
+        return len(self.rows[0])
+
+    def take(self) -> _Rows:
+        """The rows added since the last call."""
+        rows, self.rows = self.rows, ([], [], [])
+        return rows
 
 
 # Every item, sorted by grouping key, the best of each group first: an article, a dated
@@ -282,26 +313,26 @@ _ITEMS_BY_KEY = (
 )
 
 
-def _grouped_releases(db: sqlite3.Connection, prefix: str) -> Iterator[list[_ReleaseRow]]:
-    """Every release of the index's items, in batches, in key order; page paths joined to
-    `prefix`. Only reads `db`."""
-    batch: list[_ReleaseRow] = []
+def _grouped_releases(db: sqlite3.Connection, prefix: str) -> Iterator[_Rows]:
+    """The rows of every release of the index's items, in batches, in key order, numbered
+    from 1 (the releases table is emptied first); page paths joined to `prefix`. Only
+    reads `db`."""
+    out = _ReleaseRows(1, set())
     group: list[tuple[Any, ...]] = []
     for row in db.execute(_ITEMS_BY_KEY):
         if group and row[0] != group[0][0]:
-            _add_release(group, prefix, batch)
+            _add_release(group, prefix, out)
             group = []
-            if len(batch) >= _RELEASE_BATCH:
-                yield batch
-                batch = []
+            if len(out) >= _RELEASE_BATCH:
+                yield out.take()
         group.append(row)
     if group:
-        _add_release(group, prefix, batch)
-    if batch:
-        yield batch
+        _add_release(group, prefix, out)
+    if len(out):
+        yield out.take()
 
 
-def _add_release(group: list[tuple[Any, ...]], prefix: str, out: list[_ReleaseRow]) -> None:
+def _add_release(group: list[tuple[Any, ...]], prefix: str, out: _ReleaseRows) -> None:
     """One release from its rows (key, extra, teaser, undated, path, ord, data, claimed),
     the best first."""
     key, _, _, _, _, _, data, claimed = group[0]
@@ -313,7 +344,7 @@ def _add_release(group: list[tuple[Any, ...]], prefix: str, out: list[_ReleaseRo
     # the item's JSON (UTF-8, as read: most rows are never decoded) with that one list
     # replaced, not written out again. A teaser's gains its names: written out again.
     stored = _with_sources(data, release.sources) if release.kind == "article" else None
-    out.append(_prepared(key, release, stored))
+    out.add(key, release, stored)
 
 
 def _with_sources(stored: bytes, new: list[str]) -> bytes:
@@ -705,7 +736,7 @@ class Archive:
                 self._write_releases(batch)
         _execute_all(db, _RELEASE_INDEXES)
 
-    def _release_batches(self) -> Generator[list[_ReleaseRow], None, None]:
+    def _release_batches(self) -> Generator[_Rows, None, None]:
         """The releases of `_grouped_releases`, in batches, in key order.
 
         Grouping is half the build's time (reading the sorted items, decoding them, their
@@ -747,24 +778,14 @@ class Archive:
         """A page's path as releases give it: `root / rel`."""
         return self._prefix + rel
 
-    def _write_releases(self, batch: list[_ReleaseRow]) -> None:
-        """Store releases, their searchable text and their names; the last two batched."""
+    def _write_releases(self, rows: _Rows) -> None:
+        """Store releases, their searchable text and their names, numbered and checked."""
+        releases, texts, names = rows
         db = self.db
-        texts: list[tuple[int, bytes, bytes]] = []
-        names: list[tuple[int, str, str, str]] = []
-        insert = "INSERT INTO releases(id, key, kind, lang, date, data) VALUES(?, ?, ?, ?, ?, CAST(? AS TEXT))"
-        for key, rid, kind, lang, day, stored, title, body, named in batch:
-            try:
-                rowid = db.execute(insert, (rid, key, kind, lang, day, stored)).lastrowid
-            except sqlite3.IntegrityError:
-                # Another release has this id (same date, same first words): this one's key
-                # tells them apart. Asked of SQLite only when it happens, not before each.
-                rid = f"{rid}-{sha1_hex(key)[:6]}"
-                stored = _with_field(stored.decode(), "id", rid).encode()
-                rowid = db.execute(insert, (rid, key, kind, lang, day, stored)).lastrowid
-            assert rowid is not None
-            texts.append((rowid, title, body))
-            names += [(rowid, *n) for n in named]
+        db.executemany(
+            "INSERT INTO releases(rowid, id, key, kind, lang, date, data) VALUES(?, ?, ?, ?, ?, ?, CAST(? AS TEXT))",
+            releases,
+        )
         db.executemany("INSERT INTO fts(rowid, title, body) VALUES(?, CAST(? AS TEXT), CAST(? AS TEXT))", texts)
         db.executemany("INSERT INTO named VALUES(?, ?, ?, ?)", names)
 
@@ -857,7 +878,11 @@ class Archive:
             data = occurrences[0][2]
         release = _as_release(data)
         release.sources = sorted({self._source(p) for p, _, _ in occurrences})
-        self._write_releases([_prepared(key, release, None)])
+        (rowid,) = db.execute("SELECT ifnull(max(rowid), 0) + 1 FROM releases").fetchone()
+        taken = db.execute("SELECT id FROM releases WHERE id = ?", (release.id,)).fetchall()
+        rows = _ReleaseRows(rowid, {i for (i,) in taken})
+        rows.add(key, release, None)
+        self._write_releases(rows.take())
 
     def warnings(self) -> Iterator[tuple[str, str]]:
         """(file, warning) for every indexed page that has warnings."""
