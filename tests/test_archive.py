@@ -506,6 +506,25 @@ def test_the_full_text_index_gathers_16_mb_of_terms_before_writing_a_segment(tmp
     assert arch.db.execute("SELECT v FROM fts_config WHERE k = 'hashsize'").fetchone() == (16 << 20,)
 
 
+def test_a_bulk_build_merges_full_text_segments_less_often_and_leaves_the_default(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from cstonews import archive as archive_module
+
+    root = _bulk_archive(tmp_path, monkeypatch, pages=12)
+    seen: list[tuple[int]] = []
+    real = Archive._write_releases
+
+    def write(self: Archive, rows: object) -> None:
+        seen.append(self.db.execute("SELECT v FROM fts_config WHERE k = 'automerge'").fetchone())
+        real(self, rows)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(archive_module.Archive, "_write_releases", write)
+    arch = open_archive(root, tmp_path)
+    assert seen and set(seen) == {(16,)}
+    assert arch.db.execute("SELECT v FROM fts_config WHERE k = 'automerge'").fetchone() == (4,)
+
+
 @given(st.text(alphabet=st.sampled_from(list("abc DEF_.,;—…'\"\u00a0\t\nЖжСс12éß") + [" "] * 6), max_size=700))
 @example("." * 300 + " word" * 100)  # the key's words are not in the start of the text
 @example("x" * 150 + " " + "y" * 300)  # a word cut where the start ends
