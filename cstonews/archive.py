@@ -831,7 +831,14 @@ class Archive:
         return keys
 
     def _regroup(self, keys: set[str]) -> None:
-        """Rebuild the releases of the grouping keys a change touched."""
+        """Rebuild the releases of the grouping keys a change touched.
+
+        As if every release of these keys were deleted and they were then built again in
+        key order; but a release that comes out the same as it was stays as it is. A page
+        saved again mostly changes its own article: the releases its sidebar announces
+        are the same, and deleting a release from the full-text index (which reads its
+        text back) cost 0.6 ms each on a cold index of 100,000 releases.
+        """
         db = self.db
         if not keys:
             return
@@ -846,13 +853,29 @@ class Archive:
             expanded.update(
                 a for (a,) in db.execute("SELECT key FROM items WHERE kind='article' AND alias=?", (k,))
             )
-        for k in expanded:
-            for (rowid,) in db.execute("SELECT rowid FROM releases WHERE key = ?", (k,)).fetchall():
+        pending = set(expanded)  # keys whose releases are still as they were
+        for k in sorted(expanded):
+            pending.discard(k)
+            release = self._release_of(k)
+            old = db.execute("SELECT rowid, data FROM releases WHERE key = ?", (k,)).fetchall()
+            rows: _Rows | None = None
+            if release is not None:
+                # An id is taken by a release as it now stands: not by this key's old one,
+                # nor by one of a key still to come (both count as deleted).
+                holders = db.execute("SELECT key FROM releases WHERE id = ?", (release.id,)).fetchall()
+                taken = {release.id} if any(h != k and h not in pending for (h,) in holders) else set()
+                (rowid,) = db.execute("SELECT ifnull(max(rowid), 0) + 1 FROM releases").fetchone()
+                made = _ReleaseRows(rowid, taken)
+                made.add(k, release, None)
+                rows = made.take()
+                if len(old) == 1 and old[0][1].encode() == rows[0][0][-1]:
+                    continue  # the same release: its row, full text and names stand
+            for (rowid, _) in old:
                 db.execute("DELETE FROM fts WHERE rowid = ?", (rowid,))
                 db.execute("DELETE FROM named WHERE rowid = ?", (rowid,))
-            db.execute("DELETE FROM releases WHERE key = ?", (k,))
-        for k in sorted(expanded):
-            self._build_release(k)
+                db.execute("DELETE FROM releases WHERE rowid = ?", (rowid,))
+            if rows is not None:
+                self._write_releases(rows)
 
     def _occurrences(self, where: str, args: Iterable[Any]) -> list[tuple[str, str | None, dict[str, Any]]]:
         rows = self.db.execute(
@@ -862,7 +885,8 @@ class Archive:
         )
         return [(p, alias, json.loads(d)) for p, alias, d in rows]
 
-    def _build_release(self, key: str) -> None:
+    def _release_of(self, key: str) -> Release | None:
+        """The release the items of grouping key `key` make, if any (id not yet checked)."""
         db = self.db
         articles = self._occurrences("i.kind='article' AND i.key=?", (key,))
         if articles:
@@ -878,18 +902,14 @@ class Archive:
                 "SELECT 1 FROM items WHERE kind='article' AND alias=? LIMIT 1", (key,)
             ).fetchone()
             if claimed:
-                return  # a headline teaser: part of the article with this title
+                return None  # a headline teaser: part of the article with this title
             occurrences = self._occurrences("i.kind='teaser' AND i.key=?", (key,))
             if not occurrences:
-                return
+                return None
             data = occurrences[0][2]
         release = _as_release(data)
         release.sources = sorted({self._source(p) for p, _, _ in occurrences})
-        (rowid,) = db.execute("SELECT ifnull(max(rowid), 0) + 1 FROM releases").fetchone()
-        taken = db.execute("SELECT id FROM releases WHERE id = ?", (release.id,)).fetchall()
-        rows = _ReleaseRows(rowid, {i for (i,) in taken})
-        rows.add(key, release, None)
-        self._write_releases(rows.take())
+        return release
 
     def warnings(self) -> Iterator[tuple[str, str]]:
         """(file, warning) for every indexed page that has warnings."""

@@ -151,6 +151,41 @@ def test_ids_are_stable_across_rebuilds_and_machines(archive_dir: Path, tmp_path
     assert first == second == sorted(r.id for r in everything(arch))
 
 
+def test_a_page_saved_again_rewrites_only_the_releases_that_changed(tmp_path: Path) -> None:
+    """Re-saving a page touches the releases its sidebar announces too; those that come out
+    the same keep their row (and their full text and names are not rewritten)."""
+    root = tmp_path / "pages"
+    root.mkdir()
+    leads = {n: f"On May {n}, 2021, the CSTO held meeting number {n} with Armenia in Moscow." for n in (1, 2, 3)}
+
+    def write(n: int, second: str) -> None:
+        text = page(f"Meeting {n}", leads[n], f"0{n}.05.2021", sidebar=tuple(leads[m] for m in leads if m != n))
+        (root / f"m{n}.txt").write_text(text.replace("\n\nBack to", f"\n\n{second}\n\nBack to", 1), encoding="utf-8")
+
+    for n in leads:
+        write(n, "The parties agreed to meet again.")
+    arch = open_archive(root, tmp_path)
+    rows = "SELECT key, rowid, data FROM releases"
+    before = {k: (r, d) for k, r, d in arch.db.execute(rows)}
+    write(1, "The parties agreed to meet again in June.")
+    arch.refresh(full=True)
+    after = {k: (r, d) for k, r, d in arch.db.execute(rows)}
+    assert before.keys() == after.keys() and len(after) == 3
+    changed = {k for k in after if after[k] != before[k]}
+    assert changed == {match_key(leads[1])}
+    assert "in June" in after[match_key(leads[1])][1]
+    # What a fresh index of the same pages holds, full text and names included.
+    fresh = Archive(root, index_path(tmp_path / "fresh", root))
+    fresh.refresh()
+    assert [r.to_dict() for r in everything(arch)] == [r.to_dict() for r in everything(fresh)]
+    by_key = (
+        "SELECT r.key, f.title, f.body, (SELECT group_concat(n.kind || n.key, ',') FROM named n "
+        "WHERE n.rowid = r.rowid) FROM releases r JOIN fts f ON f.rowid = r.rowid ORDER BY 1"
+    )
+    assert arch.db.execute(by_key).fetchall() == fresh.db.execute(by_key).fetchall()
+    assert arch.search("June", Selection()) and len(arch.search("meeting", Selection())) == 3
+
+
 def test_colliding_ids_get_a_suffix(tmp_path: Path) -> None:
     root = tmp_path / "pages"
     root.mkdir()
