@@ -222,7 +222,7 @@ _JSON_OUT = json.JSONEncoder(ensure_ascii=False)  # what json.dumps would make f
 def _with_field(stored: str, name: str, value: Any) -> str:
     """`stored` (a release's JSON, as `_stored` writes it) with one field's value replaced,
     as `_stored` would write it. The key is found as written: inside a JSON string every
-    quote is escaped, and a release's fields hold no objects."""
+    quote is escaped, and the only objects a release holds (its roles) have other keys."""
     at = stored.index(f'"{name}": ') + len(name) + 4
     _, end = _JSON.raw_decode(stored, at)
     return stored[:at] + json.dumps(value, ensure_ascii=False) + stored[end:]
@@ -390,6 +390,17 @@ def _sort_in_threads(db: sqlite3.Connection) -> None:
     more than fits in memory): the release build's sort of every item took 1.1 s instead
     of 2.0-5.8 s at 100,000 pages on two cores."""
     db.execute(f"PRAGMA threads={min(_cores(), 8)}")
+
+
+def _widen_pipe(fd: int) -> None:
+    """Let a pipe hold 1 MB instead of 64 KB, where Linux allows it: a release build sends
+    6 MB batches, and fewer, larger writes took its 30,000-page build from 3.0 to 2.8 s."""
+    try:
+        import fcntl
+
+        fcntl.fcntl(fd, fcntl.F_SETPIPE_SZ, 1 << 20)
+    except (ImportError, AttributeError, OSError):
+        pass  # not Linux, or not allowed: the default size works, a little slower
 
 
 def _processes() -> Any:
@@ -721,8 +732,8 @@ class Archive:
     def _build_all_releases(self) -> None:
         """Every release from the items, in one pass over them sorted by grouping key.
 
-        The same rules as `_build_release`, without a query per key: on a first index of
-        a hundred thousand pages, those queries cost more than reading the pages. The
+        The same rules as `_release_of`, without a query per key: on a first index of a
+        hundred thousand pages, those queries cost more than reading the pages. The
         reading and grouping run in a second process where there are cores for it (see
         `_release_batches`); this one writes.
         """
@@ -757,6 +768,7 @@ class Archive:
             return
         ctx = _processes()
         ours, theirs = ctx.Pipe(duplex=False)
+        _widen_pipe(theirs.fileno())
         child = ctx.Process(
             target=_group_apart,
             args=(str(self.db_file), self._generation(), self._prefix, theirs),

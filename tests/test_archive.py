@@ -597,3 +597,20 @@ def test_a_stored_release_with_new_sources_is_what_storing_it_afresh_gives(
     spliced = _with_sources(stored.encode(), new).decode()
     r.id = text
     assert _with_field(spliced, "id", text) == _stored(r)
+
+
+def test_the_release_builds_pipe_is_widened_to_1_mb() -> None:
+    fcntl = pytest.importorskip("fcntl")
+    if not hasattr(fcntl, "F_GETPIPE_SZ"):
+        pytest.skip("pipe sizes are Linux's")
+    from cstonews.archive import _widen_pipe
+
+    r, w = os.pipe()
+    try:
+        _widen_pipe(w)
+        size = fcntl.fcntl(w, fcntl.F_GETPIPE_SZ)
+        limit = int(Path("/proc/sys/fs/pipe-max-size").read_text())
+        assert size == 1 << 20 or (size == 65536 and limit < 1 << 20)
+    finally:
+        os.close(r)
+        os.close(w)
