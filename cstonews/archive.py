@@ -219,18 +219,6 @@ def _stored(release: Release) -> str:
 _JSON_OUT = json.JSONEncoder(ensure_ascii=False)  # what json.dumps would make for each call
 
 
-def _with_field(stored: str, name: str, value: Any) -> str:
-    """`stored` (a release's JSON, as `_stored` writes it) with one field's value replaced,
-    as `_stored` would write it. The key is found as written: inside a JSON string every
-    quote is escaped, and the only objects a release holds (its roles) have other keys."""
-    at = stored.index(f'"{name}": ') + len(name) + 4
-    _, end = _JSON.raw_decode(stored, at)
-    return stored[:at] + json.dumps(value, ensure_ascii=False) + stored[end:]
-
-
-_JSON = json.JSONDecoder()
-
-
 def _as_release(item: dict[str, Any]) -> Release:
     """The release an item stands for. Teasers are stored without their names (most
     announce an article the archive holds, whose release is the article's): a teaser that
@@ -353,8 +341,8 @@ def _with_sources(stored: bytes, new: list[str]) -> bytes:
     JSON string every quote is escaped, so `], "` only ever ends the list."""
     at = stored.find(b'"sources": [') + len(b'"sources": ')
     end = stored.find(b'], "', at) + 1
-    if at < len(b'"sources": ') or end < at:  # not written by `_stored`
-        return _with_field(stored.decode(), "sources", new).encode()
+    if at < len(b'"sources": ') or end < at:  # not written by `_stored`: decoded whole
+        return _JSON_OUT.encode({**json.loads(stored), "sources": new}).encode()
     return stored[:at] + json.dumps(new, ensure_ascii=False).encode() + stored[end:]
 
 
