@@ -508,6 +508,13 @@ class Archive:
         self.busy_timeout = busy_timeout
         if not root.is_dir():
             raise CstonewsError(f"archive folder not found: {root}", ExitCode.USAGE)
+        try:
+            str(root.resolve()).encode()
+        except UnicodeEncodeError:
+            shown = os.fsencode(root).decode(errors="replace")
+            raise CstonewsError(
+                f"the archive folder's path is not valid UTF-8: {shown} (rename it to index it)", ExitCode.USAGE
+            ) from None
         self.root = root
         self.db_note: str | None = None
         # Page paths in releases: the folder as pathlib spells it, joined by string (on a
@@ -637,7 +644,10 @@ class Archive:
             for e in entries:
                 child = f"{rel}/{e.name}" if rel else e.name
                 try:
-                    if e.is_dir(follow_symlinks=False):
+                    if not _utf8(e.name):
+                        if e.is_dir(follow_symlinks=False) or e.name.endswith(PAGE_SUFFIX):
+                            _unnamed(scan, child, e)
+                    elif e.is_dir(follow_symlinks=False):
                         if child not in known:
                             todo.append(child)
                     elif e.name.endswith(PAGE_SUFFIX):
@@ -660,7 +670,9 @@ class Archive:
             for fid, path, d, size, mtime in db.execute("SELECT id, path, dir, size, mtime_ns FROM files"):
                 if scan.full or d in listed:
                     old[path] = (fid, size, mtime)
-            to_read = sorted(p for p, sm in scan.files.items() if p not in old or old[p][1:] != sm)
+            changed = sorted(p for p, sm in scan.files.items() if p not in old or old[p][1:] != sm)
+            to_read = [p for p in changed if p not in scan.unnamed]
+            unnamed = [p for p in changed if p in scan.unnamed]
             gone = [p for p in old if p not in scan.files]
             total = len(to_read)
             # A first index of a large archive is committed in batches, so that a crash
@@ -676,6 +688,11 @@ class Archive:
             for p in gone:
                 affected |= self._remove_file(old[p][0])
                 report.removed += 1
+            for p in unnamed:
+                if p in old:
+                    affected |= self._remove_file(old[p][0])
+                self._store(_PageRows(p, scan.files[p], [scan.unnamed[p]], []), report)
+                report.read += 1
             for n, page in enumerate(read_pages(self.root, [(p, scan.files[p]) for p in to_read]), 1):
                 if page.rel in old:
                     affected |= self._remove_file(old[page.rel][0])
@@ -1194,6 +1211,30 @@ def _merge_people(persons: dict[str, dict[str, int]]) -> dict[str, int]:
 @dataclass
 class _Scan:
     files: dict[str, tuple[int, int]] = field(default_factory=dict)  # path -> (size, mtime)
+    # Files and folders whose names are not UTF-8, under a name the index can hold: why
+    # they cannot be read (see `_unnamed`).
+    unnamed: dict[str, str] = field(default_factory=dict)
     dirs: dict[str, int] = field(default_factory=dict)  # listed folder -> mtime
     listed_dirs: list[str] = field(default_factory=list)
     full: bool = False
+
+
+def _utf8(name: str) -> bool:
+    """Can `name` (as os.scandir gives it) be written as UTF-8? A name of other bytes comes
+    with lone surrogates in it, which SQLite and JSON cannot hold."""
+    try:
+        name.encode()
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def _unnamed(scan: _Scan, child: str, e: os.DirEntry[str]) -> None:
+    """A page file or folder whose name is not UTF-8: the index holds it as a file that
+    could not be read, under its name with the bad bytes escaped (`\\xff`), so that
+    `index` lists it and the others are read as usual."""
+    shown = os.fsencode(child).decode(errors="backslashreplace")
+    st = e.stat(follow_symlinks=False)
+    scan.files[shown] = (st.st_size, st.st_mtime_ns)
+    what = "folder" if e.is_dir(follow_symlinks=False) else "file"
+    scan.unnamed[shown] = f"cannot read: the {what} name is not valid UTF-8 (rename the {what} to index it)"

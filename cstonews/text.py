@@ -11,8 +11,9 @@ except ImportError:  # an interpreter built without it
 
 
 def sha1_hex(s: str) -> str:
-    """The SHA-1 of `s` (UTF-8) in hex: names that stay the same across runs and machines."""
-    return _sha1(s.encode()).hexdigest()
+    """The SHA-1 of `s` (UTF-8) in hex: names that stay the same across runs and machines.
+    A path's bytes that are not UTF-8 count as they are (surrogate escapes)."""
+    return _sha1(s.encode("utf-8", "surrogateescape")).hexdigest()
 
 
 # \s in a str pattern already covers U+00A0 and the other Unicode spaces; zero-width

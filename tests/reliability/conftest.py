@@ -57,9 +57,9 @@ def checksum(folder: Path) -> str:
         dirnames.sort()
         for name in sorted(filenames + [d for d in dirnames if os.path.islink(os.path.join(dirpath, d))]):
             p = Path(dirpath, name)
-            h.update(str(p.relative_to(folder)).encode())
+            h.update(os.fsencode(p.relative_to(folder)))
             if p.is_symlink():
-                h.update(b"-> " + os.readlink(p).encode())
+                h.update(b"-> " + os.fsencode(os.readlink(p)))
             elif os.access(p, os.R_OK) and p.stat().st_mode & 0o444:
                 h.update(hashlib.sha256(p.read_bytes()).digest())
             else:

@@ -87,3 +87,50 @@ def test_good_pages_listed_bad_files_named_once(tmp_path: Path, untouched: Untou
     for name in BAD + NOTED:
         assert f"  {name}: " in v.out
     assert "1 file too large to be a page" in v.out and "1 file that is not text" in v.out
+
+
+def _make_unnamed(root: Path) -> tuple[Path, Path]:
+    """A page file and a folder whose names are not UTF-8 (skips where the file system
+    refuses such names)."""
+    import pytest
+
+    bad_file = Path(os.fsdecode(os.fsencode(root) + b"/bad\xff.txt"))
+    bad_dir = Path(os.fsdecode(os.fsencode(root) + b"/dir\xfe"))
+    try:
+        shutil.copy(next(SAMPLES.glob("*.txt")), bad_file)
+        bad_dir.mkdir()
+    except OSError:
+        pytest.skip("this file system refuses names that are not UTF-8")
+    shutil.copy(next(SAMPLES.glob("*.txt")), bad_dir / "inside.txt")
+    return bad_file, bad_dir
+
+
+def test_names_that_are_not_utf8_are_named_and_the_rest_read(tmp_path: Path, untouched: Untouched) -> None:
+    root = tmp_path / "archive"
+    root.mkdir()
+    for f in SAMPLES.glob("*.txt"):
+        shutil.copy(f, root / f.name)
+    _make_unnamed(root)
+    untouched.watch(root)
+    cache = tmp_path / "cache"
+
+    r = cst("--archive", str(root), "list", "-n", "0", "-f", "json", cache=cache)
+    assert r.code == 0 and "Traceback" not in r.err, r.err
+    titles = {x["title"] for x in json.loads(r.out) if x["kind"] == "article"}
+    assert titles == {read_page(f.read_bytes(), f.name).article.title for f in SAMPLES.glob("*.txt")}  # type: ignore[union-attr]
+    assert sorted(r.err.splitlines()) == [
+        "cstonews: skipped bad\\xff.txt: cannot read: the file name is not valid UTF-8 (rename the file to index it)",
+        "cstonews: skipped dir\\xfe: cannot read: the folder name is not valid UTF-8 (rename the folder to index it)",
+    ]
+    again = cst("--archive", str(root), "list", "-n", "0", "-f", "ids", cache=cache)
+    assert again.code == 0 and again.err == "" and len(again.out.splitlines()) == len(json.loads(r.out))
+    v = cst("--archive", str(root), "index", "--verbose", cache=cache)
+    assert v.code == 0 and "2 unreadable files" in v.out
+    assert "  bad\\xff.txt: cannot read" in v.out and "  dir\\xfe: cannot read" in v.out
+
+
+def test_an_archive_folder_whose_path_is_not_utf8_is_a_one_line_error(tmp_path: Path) -> None:
+    _, bad_dir = _make_unnamed(tmp_path)
+    r = cst("--archive", str(bad_dir), "list", cache=tmp_path / "cache")
+    assert r.code == 2 and r.out == ""
+    assert r.err.startswith("cstonews: the archive folder's path is not valid UTF-8: ") and r.err.count("\n") == 1
