@@ -146,9 +146,9 @@ def _page_stat(e: os.DirEntry[str]) -> os.stat_result | None:
     return e.stat(follow_symlinks=False) if e.is_symlink() else None
 
 
-def _stat(path: Path) -> tuple[int, int] | None:
+def _stat(path: str) -> tuple[int, int] | None:
     try:
-        st = path.stat()
+        st = os.stat(path)
     except OSError:
         return None
     return st.st_size, st.st_mtime_ns
@@ -174,22 +174,24 @@ class _PageRows:
     unsettled: bool = False  # the file changed while it was read
 
 
-def read_page_rows(root: Path, rel: str, size_mtime: tuple[int, int]) -> _PageRows:
+def read_page_rows(root: str | Path, rel: str, size_mtime: tuple[int, int]) -> _PageRows:
     """Read and parse one page file into the rows the index stores. Never raises."""
     from cstonews import parse  # its patterns cost start-up time; only refreshes need it
 
-    path = root / rel
+    # A str path, read unbuffered: pathlib's joins and reads cost 11.6 us a page, these 6.3.
+    path = os.path.join(root, rel)
     size = size_mtime[0]
     data: bytes | None = None
     unsettled = False
-    if size > MAX_PAGE_BYTES and path.is_file():
+    if size > MAX_PAGE_BYTES and os.path.isfile(path):
         why = f"too large for a saved page ({size / 1e6:.1f} MB; pages are under {MAX_PAGE_BYTES >> 20} MB)"
         page = parse.PageReading(rel, None, [], [why])
     else:
         try:
-            data = path.read_bytes()
+            with open(path, "rb", buffering=0) as f:
+                data = f.readall()
         except OSError as e:
-            page = parse.PageReading(rel, None, [], [_read_error(path, e)])
+            page = parse.PageReading(rel, None, [], [_read_error(Path(path), e)])
     if data is not None:
         page = parse.read_page(data, rel, teaser_entities=False)  # see _as_release
         if _stat(path) != size_mtime:
@@ -414,7 +416,7 @@ def _processes() -> Any:
     return multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn")
 
 
-def _read_args(args: tuple[Path, str, tuple[int, int]]) -> _PageRows:
+def _read_args(args: tuple[str, str, tuple[int, int]]) -> _PageRows:
     return read_page_rows(*args)
 
 
@@ -425,9 +427,10 @@ def read_pages(root: Path, files: list[tuple[str, tuple[int, int]]]) -> Iterator
     the archive.
     """
     cores = _cores()
+    top = str(root)  # sent with every page: a str pickles in a few bytes, a Path as parts
     if cores < 2 or len(files) < PARALLEL_MIN:
         for rel, sm in files:
-            yield read_page_rows(root, rel, sm)
+            yield read_page_rows(top, rel, sm)
         return
     ctx = _processes()
     slices = [files[i : i + _SLICE] for i in range(0, len(files), _SLICE)]
@@ -438,7 +441,7 @@ def read_pages(root: Path, files: list[tuple[str, tuple[int, int]]]) -> Iterator
                 import threading
 
                 threading.Thread(target=_read_ahead, args=(root, part), daemon=True).start()
-            return pool.imap(_read_args, [(root, rel, sm) for rel, sm in part], chunksize=16)
+            return pool.imap(_read_args, [(top, rel, sm) for rel, sm in part], chunksize=16)
 
         ahead = hand_over(slices[0])
         for n in range(len(slices)):
