@@ -364,9 +364,13 @@ def _with_sources(stored: bytes, new: list[str]) -> bytes:
         return _json_bytes({**json.loads(stored), "sources": new})
 
 
-def _group_apart(db_file: str, generation: str, prefix: str, out: Any) -> None:
+def _group_apart(db_file: str, generation: str, prefix: str, out: Any, not_ours: Any = None) -> None:
     """In a child process: `_grouped_releases` of the index at `generation`, sent to `out`
-    a batch at a time; then None, or the exception that stopped it."""
+    a batch at a time; then None, or the exception that stopped it. `not_ours` is the
+    parent's end of the pipe: held open here, it kept a child whose parent was killed
+    waiting to send forever, its read transaction pinning the index's WAL."""
+    if not_ours is not None:
+        not_ours.close()
     try:
         uri = f"{Path(db_file).resolve().as_uri()}?mode=ro"
         db = sqlite3.connect(uri, uri=True, isolation_level=None)
@@ -416,39 +420,109 @@ def _processes() -> Any:
     return multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn")
 
 
-def _read_args(args: tuple[str, str, tuple[int, int]]) -> _PageRows:
-    return read_page_rows(*args)
-
-
 def read_pages(root: Path, files: list[tuple[str, tuple[int, int]]]) -> Iterator[_PageRows]:
-    """Read page files in order; on several cores, in worker processes, a slice at a time.
+    """Read page files in order; on several cores, in worker processes.
 
-    Slices keep memory flat: only two slices of parsed pages exist at once, however large
-    the archive.
+    Each worker has a pipe for its chunks of pages and one for what it read; chunk k goes
+    to worker k % cores, and at most `_AHEAD` chunks a worker are in flight, so memory
+    stays flat however large the archive. Not multiprocessing.Pool: its thread that
+    watches the workers woke for every result waiting in the pipe, and spun through 1.5 s
+    of CPU while 30,000 pages were read (10.4 s; 8.9 s without it). Nor
+    concurrent.futures: when the parent is killed, its workers wait for work forever.
     """
     cores = _cores()
-    top = str(root)  # sent with every page: a str pickles in a few bytes, a Path as parts
+    top = str(root)  # sent with every chunk: a str pickles in a few bytes, a Path as parts
     if cores < 2 or len(files) < PARALLEL_MIN:
         for rel, sm in files:
             yield read_page_rows(top, rel, sm)
         return
-    ctx = _processes()
-    slices = [files[i : i + _SLICE] for i in range(0, len(files), _SLICE)]
-    with ctx.Pool(cores) as pool:
-
-        def hand_over(part: list[tuple[str, tuple[int, int]]]) -> Iterator[_PageRows]:
-            if hasattr(os, "posix_fadvise"):
+    chunks = [files[i : i + _CHUNK] for i in range(0, len(files), _CHUNK)]
+    workers = _Readers(cores)
+    try:
+        for k in range(min(len(chunks), cores * _AHEAD)):
+            workers.send(k, (top, chunks[k]))
+        for k in range(len(chunks)):
+            if k % _SLICE == 0 and hasattr(os, "posix_fadvise"):
                 import threading
 
-                threading.Thread(target=_read_ahead, args=(root, part), daemon=True).start()
-            return pool.imap(_read_args, [(top, rel, sm) for rel, sm in part], chunksize=16)
+                # The disk reads the next slice of pages while this one is parsed.
+                ahead = [p for c in chunks[k + _SLICE if k else 0 : k + 2 * _SLICE] for p in c]
+                threading.Thread(target=_read_ahead, args=(root, ahead), daemon=True).start()
+            got = workers.recv(k)
+            if k + cores * _AHEAD < len(chunks):
+                workers.send(k + cores * _AHEAD, (top, chunks[k + cores * _AHEAD]))
+            yield from got
+    finally:
+        workers.close()
 
-        ahead = hand_over(slices[0])
-        for n in range(len(slices)):
-            current = ahead
-            if n + 1 < len(slices):
-                ahead = hand_over(slices[n + 1])
-            yield from current
+
+class _Readers:
+    """Worker processes reading chunks of pages (`_read_chunks`), each through pipes of
+    its own. A worker holds no other end of its pipes: when this process ends, even
+    killed, its workers read the end of their pipe and exit."""
+
+    def __init__(self, n: int) -> None:
+        ctx = _processes()
+        self.tasks: list[Any] = []  # ours: we send
+        self.results: list[Any] = []  # ours: we receive
+        self.procs: list[Any] = []
+        for _ in range(n):
+            task_r, task_w = ctx.Pipe(duplex=False)
+            result_r, result_w = ctx.Pipe(duplex=False)
+            _widen_pipe(result_w.fileno())  # a worker goes on reading while we write
+            proc = ctx.Process(
+                target=_read_chunks,
+                args=(task_r, result_w, [task_w, result_r, *self.tasks, *self.results]),
+                daemon=True,
+            )
+            proc.start()
+            task_r.close()
+            result_w.close()
+            self.tasks.append(task_w)
+            self.results.append(result_r)
+            self.procs.append(proc)
+
+    def send(self, k: int, chunk: tuple[str, list[tuple[str, tuple[int, int]]]]) -> None:
+        self.tasks[k % len(self.tasks)].send(chunk)
+
+    def recv(self, k: int) -> list[_PageRows]:
+        """What chunk k read: each worker answers its chunks in the order it was sent them."""
+        try:
+            got = self.results[k % len(self.results)].recv()
+        except EOFError:
+            raise CstonewsError("reading pages stopped: a worker process ended early") from None
+        if isinstance(got, BaseException):
+            raise got
+        return got
+
+    def close(self) -> None:
+        for conn in (*self.tasks, *self.results):
+            conn.close()  # a worker waiting for work reads the end of it and exits
+        for proc in self.procs:
+            proc.join(timeout=1)
+            if proc.is_alive():  # still reading a chunk nobody waits for
+                proc.terminate()
+                proc.join()
+
+
+def _read_chunks(tasks: Any, results: Any, not_ours: list[Any]) -> None:
+    """In a worker: read the chunks of pages that come through `tasks`, and send back what
+    each one yields (or the exception that stopped it), until the pipe ends."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
+    for conn in not_ours:
+        conn.close()  # inherited ends: held here, they would keep our pipes open
+    try:
+        while True:
+            top, chunk = tasks.recv()
+            try:
+                got: Any = [read_page_rows(top, rel, sm) for rel, sm in chunk]
+            except Exception as e:
+                got = e
+            results.send(got)
+    except (EOFError, OSError):
+        pass  # the parent is done, or gone
 
 
 def _read_ahead(root: Path, files: list[tuple[str, tuple[int, int]]]) -> None:
@@ -478,7 +552,9 @@ def _read_ahead(root: Path, files: list[tuple[str, tuple[int, int]]]) -> None:
 
 # Reading in parallel pays for its worker processes from this many files on.
 PARALLEL_MIN = 300
-_SLICE = 1000
+_CHUNK = 16  # pages a worker is sent at a time
+_SLICE = 64  # chunks (1,024 pages) the disk is asked to read ahead at a time (`_read_ahead`)
+_AHEAD = 4  # chunks a worker may have waiting
 # A first index of this many files is written in batches and its releases built at the end.
 BULK_MIN = 2000
 _BATCH = 1000
@@ -795,7 +871,7 @@ class Archive:
         _widen_pipe(theirs.fileno())
         child = ctx.Process(
             target=_group_apart,
-            args=(str(self.db_file), self._generation(), self._prefix, theirs),
+            args=(str(self.db_file), self._generation(), self._prefix, theirs, ours),
             daemon=True,
         )
         child.start()

@@ -632,3 +632,66 @@ def test_the_release_builds_pipe_is_widened_to_1_mb() -> None:
     finally:
         os.close(r)
         os.close(w)
+
+
+def _pages_to_read(root: Path, n: int) -> list[tuple[str, tuple[int, int]]]:
+    root.mkdir()
+    for i in range(n):
+        (root / f"p{i:03d}.txt").write_text(
+            page(f"Meeting {i} in Minsk", f"On May {1 + i % 28}, 2021, meeting {i} was held in Minsk.")
+        )
+    (root / "empty.txt").write_bytes(b"")
+    (root / "gone.txt").symlink_to(root / "nowhere.txt")
+    files = []
+    for p in sorted(root.iterdir()):
+        st = p.lstat()
+        files.append((p.name, (st.st_size, st.st_mtime_ns)))
+    return files
+
+
+def test_pages_read_by_workers_are_those_read_in_process_in_the_same_order(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from cstonews import archive as archive_module
+
+    files = _pages_to_read(tmp_path / "a", 50)
+    monkeypatch.setattr(archive_module, "_cores", lambda: 1)
+    alone = list(archive_module.read_pages(tmp_path / "a", files))
+    monkeypatch.setattr(archive_module, "_cores", lambda: 2)
+    monkeypatch.setattr(archive_module, "PARALLEL_MIN", 0)
+    monkeypatch.setattr(archive_module, "_CHUNK", 3)  # many chunks, a few in flight at a time
+    monkeypatch.setattr(archive_module, "_AHEAD", 2)
+    monkeypatch.setattr(archive_module, "_SLICE", 4)
+    apart = list(archive_module.read_pages(tmp_path / "a", files))
+    assert [p.rel for p in apart] == [rel for rel, _ in files]
+    assert apart == alone
+    assert any(p.items for p in apart) and any("cannot read" in " ".join(p.warnings) for p in apart)
+
+
+@pytest.mark.parametrize("how", ["raises", "dies"])
+def test_a_worker_that_fails_stops_the_reading_with_an_error_not_a_hang(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, how: str
+) -> None:
+    from cstonews import archive as archive_module
+    from cstonews.errors import CstonewsError
+
+    files = _pages_to_read(tmp_path / "a", 40)
+    real = archive_module.read_page_rows
+
+    def failing(top: str, rel: str, sm: tuple[int, int]) -> object:  # in the worker (forked)
+        if rel == "p030.txt":
+            if how == "dies":
+                os._exit(3)
+            raise RuntimeError("a bug in the parser")
+        return real(top, rel, sm)
+
+    monkeypatch.setattr(archive_module, "read_page_rows", failing)
+    monkeypatch.setattr(archive_module, "_cores", lambda: 2)
+    monkeypatch.setattr(archive_module, "PARALLEL_MIN", 0)
+    monkeypatch.setattr(archive_module, "_CHUNK", 2)
+    want = (CstonewsError, "a worker process ended early") if how == "dies" else (RuntimeError, "a bug")
+    got = []
+    with pytest.raises(want[0], match=want[1]):
+        for p in archive_module.read_pages(tmp_path / "a", files):
+            got.append(p.rel)
+    assert got == [rel for rel, _ in files][: got.index("p029.txt") + 1]  # every page before, in order

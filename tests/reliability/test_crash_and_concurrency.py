@@ -23,6 +23,28 @@ def reference(root: Path, tmp: Path) -> list[str]:
     return r.out.splitlines()
 
 
+def survivors(marker: str, within: float) -> list[int]:
+    """The processes (other than this one) whose command line names `marker`, once they
+    have had `within` seconds to end; killed, once found."""
+    if not Path("/proc").is_dir():
+        return []  # no way to list processes by command line here
+    deadline = time.monotonic() + within
+    while True:
+        found = []
+        for pid in filter(str.isdigit, os.listdir("/proc")):
+            try:
+                cmdline = Path(f"/proc/{pid}/cmdline").read_bytes().decode(errors="replace")
+            except OSError:
+                continue
+            if marker in cmdline and int(pid) != os.getpid():
+                found.append(int(pid))
+        if not found or time.monotonic() > deadline:
+            for pid in found:  # not left behind by a failing test
+                os.kill(pid, signal.SIGKILL)
+            return found
+        time.sleep(0.2)
+
+
 def test_sigkill_during_index_loses_nothing(tmp_path: Path, untouched: Untouched) -> None:
     root = tmp_path / "archive"
     good_pages(root, 5000)
@@ -45,6 +67,10 @@ def test_sigkill_during_index_loses_nothing(tmp_path: Path, untouched: Untouched
             killed += 1
         p.wait()
     assert killed >= 3, "the index finished before it could be killed: make the archive larger"
+    # The processes a killed index had started (page readers, the release build) end
+    # with it: left waiting, they held memory and the index file (a read transaction
+    # pins the WAL).
+    assert not survivors(str(root), within=10), "processes of a killed index are still running"
 
     after = cst("--archive", str(root), "list", "-n", "0", "-f", "ids", cache=cache)
     assert after.code == 0 and "Traceback" not in after.err
@@ -105,3 +131,40 @@ def test_a_read_command_does_not_fail_behind_a_long_index(tmp_path: Path) -> Non
         holder.execute("ROLLBACK")
         holder.close()
     assert Archive(root, db).refresh().read == 2
+
+
+# Killed halfway through the work it handed to other processes: `read_pages` after its
+# first page, the release build after its first batch (both children then still have
+# work to send). argv: archive folder, index file, which.
+_KILLED_MIDWAY = """
+import os, signal, sys
+from pathlib import Path
+from cstonews import archive
+root, db_file, which = Path(sys.argv[1]), Path(sys.argv[2]), sys.argv[3]
+archive._cores = lambda: 2
+if which == "read":
+    files = sorted((p.name, (p.stat().st_size, p.stat().st_mtime_ns)) for p in root.iterdir())
+    going = archive.read_pages(root, files)  # held: a generator let go of cleans up
+    next(going)
+else:
+    archive._RELEASE_BATCH = 20
+    arch = archive.Archive(root, db_file)
+    arch.db.execute("INSERT OR REPLACE INTO meta VALUES('releases', 'owed')")
+    going = arch._release_batches()
+    next(going)
+os.kill(os.getpid(), signal.SIGKILL)
+"""
+
+
+def test_processes_a_killed_index_started_end_with_it(tmp_path: Path) -> None:
+    root = tmp_path / "archive"
+    good_pages(root, 3000)
+    db_file = tmp_path / "index.sqlite"
+    assert cst("--archive", str(root), "list", "-n", "1", cache=tmp_path / "cache").code == 0
+    made = index_path(tmp_path / "cache", root)
+    made.rename(db_file)
+    for which in ("read", "build"):
+        marker = f"{tmp_path}/{which}"
+        p = subprocess.run([sys.executable, "-c", _KILLED_MIDWAY, str(root), str(db_file), which, marker])
+        assert p.returncode == -signal.SIGKILL
+        assert not survivors(marker, within=10), f"{which}: children of a killed process still running"
