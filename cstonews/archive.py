@@ -391,6 +391,9 @@ def _group_apart(db_file: str, generation: str, prefix: str, out: Any, not_ours:
         out.close()
 
 
+_FTS_INSERT = "INSERT INTO fts(rowid, title, body) VALUES(?, CAST(? AS TEXT), CAST(? AS TEXT))"
+
+
 def _cores() -> int:
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
 
@@ -905,7 +908,7 @@ class Archive:
             "INSERT INTO releases(rowid, id, key, kind, lang, date, data) VALUES(?, ?, ?, ?, ?, ?, CAST(? AS TEXT))",
             releases,
         )
-        db.executemany("INSERT INTO fts(rowid, title, body) VALUES(?, CAST(? AS TEXT), CAST(? AS TEXT))", texts)
+        db.executemany(_FTS_INSERT, texts)
         db.executemany("INSERT INTO named VALUES(?, ?, ?, ?)", names)
 
     def _remove_file(self, file_id: int) -> set[str]:
@@ -966,6 +969,13 @@ class Archive:
                 a for (a,) in db.execute("SELECT key FROM items WHERE kind='article' AND alias=?", (k,))
             )
         pending = set(expanded)  # keys whose releases are still as they were
+        # The full-text index is changed last, its deletions then its insertions, each in
+        # rowid order: FTS5 writes out what it holds in memory as a new segment whenever
+        # a rowid comes that is not above the last one, and deleting a release's old row
+        # then adding its new one did that for every release (1,000 pages re-saved at
+        # 100,000: 1.9 s of deletions, 1.1 s to commit).
+        gone: list[int] = []
+        texts: list[tuple[int, bytes, bytes]] = []
         for k in sorted(expanded):
             pending.discard(k)
             release = self._release_of(k)
@@ -983,11 +993,14 @@ class Archive:
                 if len(old) == 1 and old[0][1].encode() == rows[0][0][-1]:
                     continue  # the same release: its row, full text and names stand
             for (rowid, _) in old:
-                db.execute("DELETE FROM fts WHERE rowid = ?", (rowid,))
+                gone.append(rowid)
                 db.execute("DELETE FROM named WHERE rowid = ?", (rowid,))
                 db.execute("DELETE FROM releases WHERE rowid = ?", (rowid,))
             if rows is not None:
-                self._write_releases(rows)
+                self._write_releases((rows[0], [], rows[2]))
+                texts += rows[1]
+        db.executemany("DELETE FROM fts WHERE rowid = ?", [(r,) for r in sorted(gone)])
+        db.executemany(_FTS_INSERT, sorted(texts))
 
     def _occurrences(self, where: str, args: Iterable[Any]) -> list[tuple[str, str | None, dict[str, Any]]]:
         rows = self.db.execute(
