@@ -163,6 +163,15 @@ def _read_error(path: Path, e: OSError) -> str:
     return f"cannot read: {e.strerror or e}"
 
 
+# An item as stored: ord, kind, key, alias, dated, JSON (UTF-8).
+_Item = tuple[int, str, str, "str | None", bool, bytes]
+
+
+def _keys_of(items: Iterable[_Item]) -> set[str]:
+    """The grouping keys whose releases these items take part in."""
+    return {k for _, _, key, alias, _, _ in items for k in (key, alias) if k}
+
+
 @dataclass
 class _PageRows:
     """One page file as read, ready for the index (made in a worker process when parallel)."""
@@ -170,7 +179,7 @@ class _PageRows:
     rel: str
     size_mtime: tuple[int, int]
     warnings: list[str]
-    items: list[tuple[int, str, str, str | None, bool, bytes]]  # ord, kind, key, alias, dated, json
+    items: list[_Item]
     unsettled: bool = False  # the file changed while it was read
 
 
@@ -784,19 +793,21 @@ class Archive:
                 progress(0, total)
             affected: set[str] = set()
             for p in gone:
-                affected |= self._remove_file(old[p][0])
+                affected |= _keys_of(self._remove_file(old[p][0]))
                 report.removed += 1
             for p in unnamed:
                 if p in old:
-                    affected |= self._remove_file(old[p][0])
+                    affected |= _keys_of(self._remove_file(old[p][0]))
                 self._store(_PageRows(p, scan.files[p], [scan.unnamed[p]], []), report)
                 report.read += 1
             for n, page in enumerate(read_pages(self.root, [(p, scan.files[p]) for p in to_read]), 1):
-                if page.rel in old:
-                    affected |= self._remove_file(old[page.rel][0])
-                keys = self._store(page, report)
+                before = self._remove_file(old[page.rel][0]) if page.rel in old else set()
+                after = self._store(page, report)
                 if not bulk:
-                    affected |= keys
+                    # Only the items that changed touch their keys' releases: a page saved
+                    # again mostly keeps its sidebar, whose teasers (the same rows as
+                    # before) would each have had their release worked out again.
+                    affected |= _keys_of(before ^ after)
                 report.read += 1
                 if progress and (n % 50 == 0 or n == total):
                     progress(n, total)
@@ -911,22 +922,24 @@ class Archive:
         db.executemany(_FTS_INSERT, texts)
         db.executemany("INSERT INTO named VALUES(?, ?, ?, ?)", names)
 
-    def _remove_file(self, file_id: int) -> set[str]:
-        keys: set[str] = set()
-        for key, alias in self.db.execute("SELECT key, alias FROM items WHERE file_id = ?", (file_id,)):
-            keys.add(key)
-            if alias:
-                keys.add(alias)
+    def _remove_file(self, file_id: int) -> set[_Item]:
+        """Remove a page file from the index; returns the items it had."""
+        items = {
+            (n, kind, key, alias, bool(dated), data)
+            for n, kind, key, alias, dated, data in self.db.execute(
+                "SELECT ord, kind, key, alias, has_date, CAST(data AS BLOB) FROM items WHERE file_id = ?", (file_id,)
+            )
+        }
         self.db.execute("DELETE FROM items WHERE file_id = ?", (file_id,))
         self.db.execute("DELETE FROM files WHERE id = ?", (file_id,))
-        return keys
+        return items
 
-    def _store(self, page: _PageRows, report: RefreshReport) -> set[str]:
-        """Put one read page's rows in the index; returns the grouping keys it touched."""
-        keys: set[str] = set()
+    def _store(self, page: _PageRows, report: RefreshReport) -> set[_Item]:
+        """Put one read page's rows in the index; returns its items, and those of a copy
+        it replaced (all of which then count as changed)."""
         row = self.db.execute("SELECT id FROM files WHERE path = ?", (page.rel,)).fetchone()
-        if row:  # indexed meanwhile by another process, between two batches of this one
-            keys |= self._remove_file(row[0])
+        # Indexed meanwhile by another process, between two batches of this one.
+        replaced = self._remove_file(row[0]) if row else set()
         for w in page.warnings:
             report.warnings.append((page.rel, w))
         if page.unsettled:
@@ -939,11 +952,7 @@ class Archive:
         self.db.executemany(
             "INSERT INTO items VALUES(?, ?, ?, ?, ?, ?, CAST(? AS TEXT))", [(file_id, *item) for item in page.items]
         )
-        for _, _, key, alias, _, _ in page.items:
-            keys.add(key)
-            if alias:
-                keys.add(alias)
-        return keys
+        return set(page.items) | replaced
 
     def _regroup(self, keys: set[str]) -> None:
         """Rebuild the releases of the grouping keys a change touched.
@@ -983,9 +992,16 @@ class Archive:
             rows: _Rows | None = None
             if release is not None:
                 # An id is taken by a release as it now stands: not by this key's old one,
-                # nor by one of a key still to come (both count as deleted).
-                holders = db.execute("SELECT key FROM releases WHERE id = ?", (release.id,)).fetchall()
-                taken = {release.id} if any(h != k and h not in pending for (h,) in holders) else set()
+                # nor by one of a key still to come (both count as deleted). The old
+                # release of a key to come makes way now: it is built again in its turn.
+                taken: set[str] = set()
+                for old_rowid, h in db.execute("SELECT rowid, key FROM releases WHERE id = ?", (release.id,)).fetchall():
+                    if h in pending:
+                        gone.append(old_rowid)
+                        db.execute("DELETE FROM named WHERE rowid = ?", (old_rowid,))
+                        db.execute("DELETE FROM releases WHERE rowid = ?", (old_rowid,))
+                    elif h != k:
+                        taken.add(release.id)
                 (rowid,) = db.execute("SELECT ifnull(max(rowid), 0) + 1 FROM releases").fetchone()
                 made = _ReleaseRows(rowid, taken)
                 made.add(k, release, None)

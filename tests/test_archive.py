@@ -152,9 +152,12 @@ def test_ids_are_stable_across_rebuilds_and_machines(archive_dir: Path, tmp_path
     assert first == second == sorted(r.id for r in everything(arch))
 
 
-def test_a_page_saved_again_rewrites_only_the_releases_that_changed(tmp_path: Path) -> None:
-    """Re-saving a page touches the releases its sidebar announces too; those that come out
-    the same keep their row (and their full text and names are not rewritten)."""
+def test_a_page_saved_again_rewrites_only_the_releases_that_changed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Re-saving a page with the same sidebar leaves the releases its sidebar announces
+    alone: they are not even worked out again. Those that are, and come out the same, keep
+    their row (and their full text and names are not rewritten)."""
     root = tmp_path / "pages"
     root.mkdir()
     leads = {n: f"On May {n}, 2021, the CSTO held meeting number {n} with Armenia in Moscow." for n in (1, 2, 3)}
@@ -168,12 +171,29 @@ def test_a_page_saved_again_rewrites_only_the_releases_that_changed(tmp_path: Pa
     arch = open_archive(root, tmp_path)
     rows = "SELECT key, rowid, data FROM releases"
     before = {k: (r, d) for k, r, d in arch.db.execute(rows)}
+    worked_out = []
+    real_release_of = Archive._release_of
+
+    def release_of(self: Archive, key: str) -> object:
+        worked_out.append(key)
+        return real_release_of(self, key)
+
+    monkeypatch.setattr(Archive, "_release_of", release_of)
     write(1, "The parties agreed to meet again in June.")
     arch.refresh(full=True)
     after = {k: (r, d) for k, r, d in arch.db.execute(rows)}
     assert before.keys() == after.keys() and len(after) == 3
     changed = {k for k in after if after[k] != before[k]}
     assert changed == {match_key(leads[1])}
+    assert set(worked_out) <= {match_key(leads[1]), "meeting 1"}  # the article's lead and title keys
+    # A sidebar that changes does touch the releases it announces: the one it drops, here.
+    (root / "m1.txt").write_text((root / "m1.txt").read_text().replace(leads[3], ""), encoding="utf-8")
+    worked_out.clear()
+    arch.refresh(full=True)
+    assert match_key(leads[3]) in worked_out and match_key(leads[2]) not in worked_out
+    after = {k: (r, d) for k, r, d in arch.db.execute(rows)}
+    sources = json.loads(after[match_key(leads[3])][1])["sources"]
+    assert [Path(p).name for p in sources] == ["m2.txt", "m3.txt"]  # no longer m1.txt
     assert "in June" in after[match_key(leads[1])][1]
     # What a fresh index of the same pages holds, full text and names included.
     fresh = Archive(root, index_path(tmp_path / "fresh", root))
@@ -185,6 +205,26 @@ def test_a_page_saved_again_rewrites_only_the_releases_that_changed(tmp_path: Pa
     )
     assert arch.db.execute(by_key).fetchall() == fresh.db.execute(by_key).fetchall()
     assert arch.search("June", Selection()) and len(arch.search("meeting", Selection())) == 3
+
+
+def test_a_refresh_gives_an_id_to_the_first_key_even_if_a_later_one_held_it(tmp_path: Path) -> None:
+    """Two touched releases want one id: as in a fresh index, the first in key order gets
+    it, though the later one held it (its old row makes way; it once failed the UNIQUE
+    constraint and stopped every refresh)."""
+    root = tmp_path / "pages"
+    root.mkdir()
+    (root / "z.txt").write_text(page("Same words here", "On May 1, 2020, the zeta event."))
+    arch = open_archive(root, tmp_path)
+    assert [r.id for r in everything(arch)] == ["2020-05-01-same-words-here"]
+    (root / "b.txt").write_text(page("Same words here", "On May 1, 2020, the beta event."))
+    (root / "z.txt").write_text(page("Same words here", "On May 1, 2020, the zeta event.") + "\nMore.\n")
+    arch.refresh(full=True)
+    fresh = Archive(root, index_path(tmp_path / "fresh", root))
+    fresh.refresh()
+    assert [r.to_dict() for r in everything(arch)] == [r.to_dict() for r in everything(fresh)]
+    beta = arch.get("2020-05-01-same-words-here")
+    assert beta.lead == "On May 1, 2020, the beta event."
+    assert arch.search("zeta", Selection())[0].release.id.startswith("2020-05-01-same-words-here-")
 
 
 def test_colliding_ids_get_a_suffix(tmp_path: Path) -> None:
