@@ -349,26 +349,29 @@ def _add_release(group: list[tuple[Any, ...]], prefix: str, out: _ReleaseRows) -
     if claimed:
         return  # a headline teaser with no article of its own key: part of another
     release = _as_release(json.loads(data))
-    release.sources = sorted({prefix + row[4] for row in group})
+    was, release.sources = release.sources, sorted({prefix + row[4] for row in group})
     # An article's release is its item with the sources of the whole group: stored as
     # the item's JSON (UTF-8, as read: most rows are never decoded) with that one list
     # replaced, not written out again. A teaser's gains its names: written out again.
-    stored = _with_sources(data, release.sources) if release.kind == "article" else None
+    stored = _with_sources(data, was, release.sources) if release.kind == "article" else None
     out.add(key, release, stored)
 
 
-def _with_sources(stored: bytes, new: list[str]) -> bytes:
-    """`stored` (an item's JSON in UTF-8, as `_stored` wrote it) with its list of sources
-    replaced by `new`, as `_stored` would write it. The list is found as written: inside a
-    JSON string every quote is escaped, so `],"` only ever ends the list."""
+def _with_sources(stored: bytes, old: list[str], new: list[str]) -> bytes:
+    """`stored` (an item's JSON in UTF-8, as `_stored` wrote it, whose sources are `old`)
+    with its list of sources replaced by `new`, as `_stored` would write it.
+
+    The list is found as written, key and all: a quote inside a JSON string is escaped,
+    and only a key is followed by a colon, so `"sources":` is only ever the key. (Its
+    end was once sought as `],"`, which a source ending in `],` also holds.)"""
     import orjson
 
-    at = stored.find(b'"sources":[') + len(b'"sources":')
-    end = stored.find(b'],"', at) + 1
     try:
-        if at < len(b'"sources":') or end < at:  # not written by `_stored`: decoded whole
+        was = b'"sources":' + orjson.dumps(old)
+        at = stored.find(was)
+        if at < 0:  # not written by `_stored`: decoded whole
             return orjson.dumps({**json.loads(stored), "sources": new})
-        return stored[:at] + orjson.dumps(new) + stored[end:]
+        return stored[:at] + b'"sources":' + orjson.dumps(new) + stored[at + len(was) :]
     except TypeError:  # a lone surrogate
         return _json_bytes({**json.loads(stored), "sources": new})
 
