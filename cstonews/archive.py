@@ -1000,9 +1000,7 @@ class Archive:
                 taken: set[str] = set()
                 for old_rowid, h in db.execute("SELECT rowid, key FROM releases WHERE id = ?", (release.id,)).fetchall():
                     if h in pending:
-                        gone.append(old_rowid)
-                        db.execute("DELETE FROM named WHERE rowid = ?", (old_rowid,))
-                        db.execute("DELETE FROM releases WHERE rowid = ?", (old_rowid,))
+                        self._drop_release(old_rowid, gone)
                     elif h != k:
                         taken.add(release.id)
                 (rowid,) = db.execute("SELECT ifnull(max(rowid), 0) + 1 FROM releases").fetchone()
@@ -1012,14 +1010,19 @@ class Archive:
                 if len(old) == 1 and old[0][1].encode() == rows[0][0][-1]:
                     continue  # the same release: its row, full text and names stand
             for (rowid, _) in old:
-                gone.append(rowid)
-                db.execute("DELETE FROM named WHERE rowid = ?", (rowid,))
-                db.execute("DELETE FROM releases WHERE rowid = ?", (rowid,))
+                self._drop_release(rowid, gone)
             if rows is not None:
                 self._write_releases((rows[0], [], rows[2]))
                 texts += rows[1]
         db.executemany("DELETE FROM fts WHERE rowid = ?", [(r,) for r in sorted(gone)])
         db.executemany(_FTS_INSERT, sorted(texts))
+
+    def _drop_release(self, rowid: int, fts_gone: list[int]) -> None:
+        """Delete a release and its names; its full-text row joins `fts_gone`, deleted
+        later (see `_regroup`)."""
+        self.db.execute("DELETE FROM named WHERE rowid = ?", (rowid,))
+        self.db.execute("DELETE FROM releases WHERE rowid = ?", (rowid,))
+        fts_gone.append(rowid)
 
     def _occurrences(self, where: str, args: Iterable[Any]) -> list[tuple[str, str | None, dict[str, Any]]]:
         rows = self.db.execute(
