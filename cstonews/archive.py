@@ -1246,7 +1246,7 @@ class Archive:
     def _ranked(self, sql: str, args: list[Any]) -> list[Any]:
         """The rows of `sql`: those `rank_ahead` found, if it asked the same of the index as
         it stands in this snapshot, else asked now."""
-        ahead = ranking.take(self.db_file, sql, args, self._generation) if self.db_file else None
+        ahead = ranking.take(self.db_file, sql, args, self._generation, self._run) if self.db_file else None
         return ahead if ahead is not None else self._run(sql, args)
 
     def _generation(self) -> str:

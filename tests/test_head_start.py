@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import gc
 import os
+import subprocess
 import sys
+import textwrap
 from collections.abc import Callable
 from pathlib import Path
 
@@ -17,6 +19,7 @@ from cstonews import head_start, ranking
 from cstonews.archive import Archive, Selection
 from cstonews.cli import app
 from cstonews.locations import default_cache_dir, index_path
+from cstonews.query import all_of, to_fts
 
 
 @pytest.fixture(autouse=True)
@@ -33,9 +36,9 @@ def taken(monkeypatch: pytest.MonkeyPatch) -> list[list | None]:
     got: list[list | None] = []
     real = ranking.take
 
-    def spy(db_file: Path, sql: str, args: list, generation: Callable[[], str]) -> list | None:
+    def spy(db_file: Path, sql: str, args: list, generation: Callable[[], str], ask: Callable) -> list | None:
         begun = (str(db_file), sql, tuple(args)) in ranking._AHEAD
-        rows = real(db_file, sql, args, generation)
+        rows = real(db_file, sql, args, generation, ask)
         if begun:
             got.append(rows)
         return rows
@@ -155,3 +158,95 @@ def test_a_head_start_that_cannot_start_a_thread_leaves_the_command_alone(
     monkeypatch.setattr(threading.Thread, "start", refuse)
     head_start.start(["-a", str(archive_dir), "search", "Moscow"], os.environ)  # no exception
     assert not ranking._AHEAD
+
+
+@pytest.mark.parametrize(
+    "part_end",
+    [
+        "SELECT max(rowid) * 3 / 4 FROM releases",  # the one used
+        "SELECT max(rowid) / 2 FROM releases",
+        "SELECT 0",  # the thread's part is empty
+        "SELECT max(rowid) FROM releases",  # the search's part is empty
+    ],
+)
+@pytest.mark.parametrize("query", ["security", "security OR Moscow", '"Collective Security"', "Armenia"])
+@pytest.mark.parametrize("limit", [1, 3, 50])
+def test_a_ranking_split_in_two_gives_the_whole_rankings_rows(
+    archive_dir: Path, monkeypatch: pytest.MonkeyPatch, taken: list, part_end: str, query: str, limit: int
+) -> None:
+    arch = _indexed(archive_dir)
+    expected = [h.release.id for h in arch.search(query, Selection(limit=limit))]
+    assert expected
+
+    monkeypatch.setattr(ranking, "_PART_END", part_end)
+    ranking.rank_ahead(arch.db_file, "", limit, [all_of(to_fts(query))], split=True)
+    (ahead,) = ranking._AHEAD.values()
+    found = [h.release.id for h in arch.search(query, Selection(limit=limit))]
+    assert found == expected
+    assert len(taken) == 1 and taken[0] is not None and ahead.split and ahead.part_end is not None
+
+
+def test_both_parts_of_a_split_ranking_count(archive_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The best matches lie on both sides of the middle: neither part alone gives them."""
+    arch = _indexed(archive_dir)
+    monkeypatch.setattr(ranking, "_PART_END", "SELECT max(rowid) / 2 FROM releases")
+    ranking.rank_ahead(arch.db_file, "", 6, [all_of(to_fts("security"))], split=True)
+    (ahead,) = ranking._AHEAD.values()
+    hits = arch.search("security", Selection(limit=6))
+    rowids = [arch.db.execute("SELECT rowid FROM releases WHERE id = ?", (h.release.id,)).fetchone()[0] for h in hits]
+    assert len(rowids) == 6
+    assert any(r <= ahead.part_end for r in rowids) and any(r > ahead.part_end for r in rowids)
+
+
+def test_a_search_with_no_limit_is_not_split(archive_dir: Path, taken: list) -> None:
+    arch = _indexed(archive_dir)
+    expected = [h.release.id for h in arch.search("security", Selection(limit=0))]
+    ranking.rank_ahead(arch.db_file, "", 0, [all_of(to_fts("security"))], split=True)
+    (ahead,) = ranking._AHEAD.values()
+    assert [h.release.id for h in arch.search("security", Selection(limit=0))] == expected
+    assert not ahead.split and taken[0] is not None
+
+
+def _python(code: str) -> str:
+    r = subprocess.run([sys.executable, "-c", textwrap.dedent(code)], capture_output=True, text=True, check=False)
+    assert r.returncode == 0, r.stderr
+    return r.stdout
+
+
+def test_memory_statistics_are_turned_off_only_with_no_connection_open() -> None:
+    out = _python(
+        """
+        import sqlite3
+        from cstonews import ranking
+        db = sqlite3.connect(":memory:")
+        db.execute("CREATE TABLE t(x)")
+        print(ranking.quiet_allocations())  # refused: the open connection is left alone
+        db.execute("INSERT INTO t VALUES (1)")
+        print(db.execute("SELECT x FROM t").fetchall())
+        db.close()
+        ranking._quiet = None  # asked again, as in a process that had not asked yet
+        print(ranking.quiet_allocations(), ranking.quiet_allocations())
+        print(sqlite3.connect(":memory:").execute("SELECT 2").fetchall())
+        """
+    )
+    assert out.split("\n")[:4] == ["False", "[(1,)]", "True True", "[(2,)]"]
+
+
+def test_the_command_in_its_own_process_splits_its_ranking_and_prints_the_same(archive_dir: Path) -> None:
+    _indexed(archive_dir)
+    args = ["--archive", str(archive_dir), "search", "security OR Moscow", "-n", "7", "-f", "ids"]
+    plain = CliRunner().invoke(app, args)
+    assert plain.exit_code == 0 and len(plain.stdout.splitlines()) == 7
+    r = subprocess.run([sys.executable, "-m", "cstonews", *args], capture_output=True, text=True, check=False)
+    assert (r.returncode, r.stdout, r.stderr) == (0, plain.stdout, "")
+    split = _python(
+        f"""
+        import os
+        from cstonews import head_start, ranking
+        head_start.start({args!r}, os.environ)
+        (ahead,) = ranking._AHEAD.values()
+        print(ahead.split)
+        head_start.finish()
+        """
+    )
+    assert split == "True\n"
