@@ -134,8 +134,8 @@ _ROLE = (
 _ROLE_BEFORE = re.compile(
     rf"(?:(?:CSTO|UN|OSCE|CIS|SCO) )?(?:[A-Z][\w-]* )*\b{_ROLE}\b[^,.;:()\"“”]{{0,80}}?,? $"
 )
-_ROLE_AFTER = re.compile(
-    rf"^, (?:the )?((?:[\w-]+ ){{0,5}}?{_ROLE}(?: of (?:the )?[A-Z][\w-]*(?: [A-Z][\w-]*){{0,4}})?)"
+_ROLE_AFTER = re.compile(  # matched at a name's end (`match(text, end, ...)`)
+    rf", (?:the )?((?:[\w-]+ ){{0,5}}?{_ROLE}(?: of (?:the )?[A-Z][\w-]*(?: [A-Z][\w-]*){{0,4}})?)"
 )
 _NOT_NAMES = {
     "Republic", "Federation", "Organization", "Council", "Collective", "Security", "Treaty",
@@ -234,7 +234,8 @@ def _candidates(text: str) -> list[tuple[int, int]]:
         start = m.start()
         if start and (text[start - 1] in "-._" or text[start - 1].isalnum()):
             continue  # not at a word start
-        spans.extend((start + i, start + j) for i, j in names)
+        for i, j in names:
+            spans.append((start + i, start + j))
     return spans
 
 
@@ -262,17 +263,20 @@ _ANY_ROLE_WORD = re.compile(alternation(_ROLE_WORDS))
 _MARK = re.compile(r'[,.;:()"“”]')  # none of _ROLE_BEFORE's parts crosses one
 
 
-def _role_before(before: str) -> str | None:
-    """What `_ROLE_BEFORE.search(before)` matches, sought only where it can match: after
-    the last punctuation mark (but a comma just before the name), which none of its parts
-    crosses. The pattern ends in a space (`$` also allows a final newline): most calls
-    end at that check."""
-    body = before[:-1] if before.endswith("\n") else before  # `$` allows one final newline
-    if not body.endswith(" "):
+def _role_before(text: str, start: int, reversed_text: str) -> str | None:
+    """What `_ROLE_BEFORE.search(text[max(0, start - 90) : start])` matches, sought only
+    where it can match: after the last punctuation mark (but a comma just before the
+    name), which none of its parts crosses. The pattern ends in a space (`$` also allows a
+    final newline): most calls end at that check. The last mark is the first one in
+    `reversed_text` (`text[::-1]`, made once per text), found there without a copy."""
+    lo = max(0, start - 90)
+    body_end = start - 1 if start > lo and text[start - 1] == "\n" else start  # `$` allows one final newline
+    if body_end <= lo or text[body_end - 1] != " ":
         return None
-    end = len(body) - 2 if body.endswith(", ") else len(before)
-    mark = _MARK.search(before[:end][::-1])  # the last mark: the first of the reversed text
-    return _role_ending(before[end - mark.start() :] if mark else before)
+    end = body_end - 2 if body_end - 2 >= lo and text[body_end - 2] == "," else start
+    n = len(text)
+    mark = _MARK.search(reversed_text, n - end, n - lo)  # `text[lo:end]`, read backwards
+    return _role_ending(text[n - mark.start() if mark else lo : start])
 
 
 @lru_cache(maxsize=16384)
@@ -293,13 +297,15 @@ def find_people(text: str, cyrillic: bool = True) -> list[Person]:
     that `text` holds no Cyrillic letter: Russian roles and names are not sought.
     """
     found: list[tuple[int, str, str | None]] = []
-    for start, end in _candidates(text):
+    candidates = _candidates(text)
+    reversed_text = text[::-1] if candidates else ""
+    for start, end in candidates:
         role: str | None = None
-        rb = _role_before(text[max(0, start - 90) : start])
+        rb = _role_before(text, start, reversed_text)
         if rb is not None:
             role = rb.strip(" ,")
         else:
-            ma = _ROLE_AFTER.match(text[end : end + 120])
+            ma = _ROLE_AFTER.match(text, end, end + 120)
             if ma:
                 role = ma.group(1)
         if role is not None:

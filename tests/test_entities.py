@@ -62,11 +62,12 @@ _PIECES = ["CSTO ", "Secretary General ", "Deputy ", "head ", "Minister ", "of t
            "Chair", "Chairman ", "x", " ", " \n", "\n"]  # fmt: skip
 
 
-@given(st.lists(st.sampled_from(_PIECES), max_size=30))
-def test_role_before_searches_only_where_the_pattern_can_match(pieces: list[str]) -> None:
-    before = "".join(pieces)
-    full = entities._ROLE_BEFORE.search(before)
-    assert entities._role_before(before) == (full and full.group(0))
+@given(st.lists(st.sampled_from(_PIECES), max_size=40), st.data())
+def test_role_before_searches_only_where_the_pattern_can_match(pieces: list[str], data: st.DataObject) -> None:
+    text = "".join(pieces)
+    start = data.draw(st.integers(0, len(text)))  # where a name would start: 90 characters before it count
+    full = entities._ROLE_BEFORE.search(text[max(0, start - 90) : start])
+    assert entities._role_before(text, start, text[::-1]) == (full and full.group(0))
 
 
 @given(st.lists(st.text("abcAB- ", min_size=1, max_size=6), min_size=1, max_size=8), st.text("abcAB- ", max_size=40))
