@@ -5,13 +5,14 @@ in 100,000 releases takes 65 ms, and loading Typer and the CLI most of the rest.
 lets go of Python's lock while a statement runs, so a plain search (see `head_start`)
 starts its ranking in a thread first, and the two overlap on two cores.
 
-The thread ranks most of the matches, not all: those with rowids up to three quarters of
-the largest. Once the CLI has loaded, the search ranks the rest itself, on the core the
-imports have freed, while the thread is still at work, and merges the two. bm25's
-statistics are the whole index's whatever rowids a query asks for, so the two parts'
-scores compare and their best are the best of all. This needs SQLite's memory statistics
-off (`quiet_allocations`): with them, two connections ranking at once in two threads took
-twice the CPU of one.
+The thread first ranks most of the matches: those with rowids up to five sixths of the
+largest. If the CLI has loaded before it is done, the search ranks the rest itself, on
+the core the imports have freed, while the thread finishes; otherwise (a smaller archive)
+the thread ranks the rest too. The two parts are merged. bm25's statistics are the whole
+index's whatever rowids a query asks for, so the parts' scores compare and their best are
+the best of all. Ranking in two threads at once needs SQLite's memory statistics off
+(`quiet_allocations`): with them, two connections ranking at once took twice the CPU of
+one.
 
 This module is the archive's (archive.py asks its queries), kept apart and light to
 import (no dataclasses, no JSON) so that the thread starts before those have loaded.
@@ -32,9 +33,9 @@ if TYPE_CHECKING:
 # FTS5's configurable `rank` column: 65 ms instead of 112 ms to rank 94,000 matches.
 BM25 = "bm25(fts, 10.0, 1.0)"
 # Where the thread's part of a ranking ends, read in its own transaction; the search asks
-# for the rest only in the same state of the index. Three quarters: at 100,000 pages, 2/3
-# and 9/10 left the search 2 to 5 ms slower (medians of 15 interleaved runs).
-_PART_END = "SELECT max(rowid) * 3 / 4 FROM releases"
+# for the rest only in the same state of the index. Five sixths: at 100,000 pages, 3/4,
+# 4/5, 7/8 and 9/10 left the search 1 to 4 ms slower (medians of 21 interleaved runs).
+_PART_END = "SELECT max(rowid) * 5 / 6 FROM releases"
 _SQLITE_CONFIG_MEMSTATUS = 9  # from sqlite3.h
 
 
@@ -94,7 +95,10 @@ def _turn_off_memory_statistics() -> bool:
 
 class _Ahead:
     """A ranking run on a connection of its own, in a thread, and the state it saw. With
-    `split`, the thread ranks the part up to `_PART_END` and the search the rest."""
+    `split`, the thread ranks the part up to `_PART_END`, and the rest is ranked by
+    whichever of the thread and the search comes to it first: the search, if the thread
+    is still at its part when the CLI has loaded; else the thread, which on a smaller
+    archive has ranked everything before then."""
 
     def __init__(self, db_file: Path, chosen: str, limit: int, args: list[Any], split: bool) -> None:
         import threading  # only a plain search needs it
@@ -104,6 +108,9 @@ class _Ahead:
         self.generation = ""  # of the index it read: `meta`'s mark of the last write
         self.part_end: int | None = None
         self.rows: list[Any] | None = None
+        self.rest: list[Any] | None = None  # the part after `part_end`, if the thread ranked it
+        self.rest_taken = False  # by the thread or the search, whichever came first
+        self.rest_lock = threading.Lock()
         self.db: sqlite3.Connection | None = None
         self.seen = threading.Event()  # set once `generation` and `part_end` are known
         self.thread = threading.Thread(target=self._run, args=(db_file,), daemon=True)
@@ -123,6 +130,9 @@ class _Ahead:
                 sql, args = part_sql(self.chosen, self.limit, upper=False), [*args, self.part_end]
             self.seen.set()
             self.rows = self.db.execute(sql, args).fetchall()
+            if self.split and self._take_rest():
+                rest_sql = part_sql(self.chosen, self.limit, upper=True)
+                self.rest = self.db.execute(rest_sql, [*self.args, self.part_end]).fetchall()
             self.db.execute("COMMIT")
         except Exception:  # no index yet, not one of ours, interrupted: the search asks itself
             self.rows = None
@@ -142,13 +152,22 @@ class _Ahead:
         if not self.split:
             self.thread.join()
             return self.rows
-        try:  # the rest, ranked here while the thread ranks its part
-            rest = ask(part_sql(self.chosen, self.limit, upper=True), [*self.args, self.part_end])
-        except BaseException:
-            self.cancel()
-            raise
+        rest = None
+        if self._take_rest():
+            try:  # ranked here while the thread ranks its part
+                rest = ask(part_sql(self.chosen, self.limit, upper=True), [*self.args, self.part_end])
+            except BaseException:
+                self.cancel()
+                raise
         self.thread.join()
-        return merged(self.rows, rest, self.limit) if self.rows is not None else None
+        rest = self.rest if rest is None else rest
+        return merged(self.rows, rest, self.limit) if self.rows is not None and rest is not None else None
+
+    def _take_rest(self) -> bool:
+        """Claim the part after `part_end`; False if the other side has it already."""
+        with self.rest_lock:
+            taken, self.rest_taken = self.rest_taken, True
+        return not taken
 
     def cancel(self) -> None:
         db = self.db

@@ -163,7 +163,7 @@ def test_a_head_start_that_cannot_start_a_thread_leaves_the_command_alone(
 @pytest.mark.parametrize(
     "part_end",
     [
-        "SELECT max(rowid) * 3 / 4 FROM releases",  # the one used
+        "SELECT max(rowid) * 5 / 6 FROM releases",  # the one used
         "SELECT max(rowid) / 2 FROM releases",
         "SELECT 0",  # the thread's part is empty
         "SELECT max(rowid) FROM releases",  # the search's part is empty
@@ -238,15 +238,59 @@ def test_the_command_in_its_own_process_splits_its_ranking_and_prints_the_same(a
     plain = CliRunner().invoke(app, args)
     assert plain.exit_code == 0 and len(plain.stdout.splitlines()) == 7
     r = subprocess.run([sys.executable, "-m", "cstonews", *args], capture_output=True, text=True, check=False)
-    assert (r.returncode, r.stdout, r.stderr) == (0, plain.stdout, "")
-    split = _python(
-        f"""
-        import os
+    assert (r.returncode, r.stdout, r.stderr) == (0, plain.stdout, "")  # a small index: not split
+    split_run = f"""
+        import sys
         from cstonews import head_start, ranking
-        head_start.start({args!r}, os.environ)
-        (ahead,) = ranking._AHEAD.values()
-        print(ahead.split)
-        head_start.finish()
+        head_start.SPLIT_FROM_BYTES = 0  # as if the samples' index were large
+        real = ranking.rank_ahead
+        ranking.rank_ahead = lambda *a, split: print(split, file=sys.stderr) or real(*a, split=split)
+        sys.argv = ["cstonews", *{args!r}]
+        from cstonews.__main__ import main
+        sys.exit(main())
         """
-    )
-    assert split == "True\n"
+    r = subprocess.run([sys.executable, "-c", textwrap.dedent(split_run)], capture_output=True, text=True, check=False)
+    assert (r.returncode, r.stdout, r.stderr) == (0, plain.stdout, "True\n")
+
+
+def test_a_small_index_is_ranked_ahead_whole(archive_dir: Path) -> None:
+    _indexed(archive_dir)
+    head_start.start(["-a", str(archive_dir), "search", "Moscow"], os.environ)
+    (ahead,) = ranking._AHEAD.values()
+    assert not ahead.split
+
+
+@pytest.mark.parametrize("first", ["thread", "search"])
+def test_the_rest_of_a_split_ranking_is_ranked_by_whoever_comes_to_it_first(
+    archive_dir: Path, monkeypatch: pytest.MonkeyPatch, first: str
+) -> None:
+    import threading
+
+    arch = _indexed(archive_dir)
+    expected = [h.release.id for h in arch.search("security", Selection(limit=6))]
+    monkeypatch.setattr(ranking, "_PART_END", "SELECT max(rowid) / 2 FROM releases")
+    asked: list[str] = []
+    real_run, real_take_rest = arch._run, ranking._Ahead._take_rest
+    monkeypatch.setattr(arch, "_run", lambda sql, args: asked.append(sql) or real_run(sql, args))
+    searched = threading.Event()
+
+    def search_first(self: ranking._Ahead) -> bool:  # the thread waits until the search has claimed
+        in_thread = threading.current_thread() is not threading.main_thread()
+        if in_thread:
+            assert searched.wait(10)
+        took = real_take_rest(self)
+        searched.set()
+        return took
+
+    if first == "search":
+        monkeypatch.setattr(ranking._Ahead, "_take_rest", search_first)
+    ranking.rank_ahead(arch.db_file, "", 6, [all_of(to_fts("security"))], split=True)
+    (ahead,) = ranking._AHEAD.values()
+    if first == "thread":
+        ahead.thread.join()  # its part done before the search comes: it ranks the rest as well
+    assert [h.release.id for h in arch.search("security", Selection(limit=6))] == expected
+    rest_asked = [sql for sql in asked if "rowid >" in sql]
+    if first == "thread":
+        assert ahead.rest is not None and rest_asked == []
+    else:
+        assert ahead.rest is None and len(rest_asked) == 1
