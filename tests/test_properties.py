@@ -153,7 +153,10 @@ def test_real_pages_cut_at_any_byte(text: str, data: st.DataObject) -> None:
     cut = data.draw(st.integers(0, len(raw)))
     page = read_page(raw[:cut], "x.txt")
     assert_page(page)
-    if not re.search(rb"Go back|Back to the", raw[:cut]) and page.article is not None:
+    # A cut in the navigation under the text leaves the text whole: after `Back to the`,
+    # or after a line that is a link on its own (`Back`, `Go back`).
+    in_navigation = re.search(rb"Go back|Back to the|(?im:^[ \t]*(?:go )?back[ \t]*$)", raw[:cut])
+    if not in_navigation and page.article is not None:
         assert any("cut off" in w for w in page.warnings)
 
 
@@ -194,3 +197,12 @@ def test_keywords_are_valid_fts5(words: list[str]) -> None:
 def test_lines_are_squashed_as_one_by_one(lines: list[str]) -> None:
     # squash_lines checks the whole text for zero-width spaces once, not each line.
     assert squash_lines(lines, "\n".join(lines)) == [squash(ln) for ln in lines]
+
+
+def test_a_page_cut_in_its_navigation_is_whole_and_one_cut_before_it_is_cut_off() -> None:
+    text = next(t for t in SAMPLE_TEXTS if "\n\n\nBack to the section" in t)
+    nav = text.index("\n\n\nBack to the section")
+    for end, cut_off in ((nav + len("\n\n\nBack"), False), (nav + len("\n\n\nBack t"), True), (nav - 5, True)):
+        page = read_page(text[:end].encode(), "x.txt")
+        assert page.article is not None
+        assert any("cut off" in w for w in page.warnings) == cut_off, text[end - 20 : end]
