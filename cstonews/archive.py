@@ -136,6 +136,40 @@ class RefreshReport:
 Progress = Callable[[int, int], None]
 
 
+class DamagedIndex(CstonewsError):
+    """An index SQLite finds damaged (a disk fault, a file cut short or overwritten)."""
+
+    exit_code = ExitCode.DAMAGED_INDEX
+
+    def __init__(self, why: str) -> None:
+        super().__init__(f"the index is damaged ({why}): `cstonews index --rebuild` makes it anew")
+
+
+def as_damage(e: BaseException) -> DamagedIndex | None:
+    """The one-line error for `e` if it says that the index is damaged; None otherwise."""
+    if _is_damage(e):
+        return DamagedIndex(str(e) if type(e) is sqlite3.DatabaseError else "text in it is not UTF-8")
+    return None
+
+
+def _is_damage(e: BaseException) -> bool:
+    # SQLITE_CORRUPT and SQLITE_NOTADB come as the base class, every other failure (a lock,
+    # a full disk, a read-only file) as a subclass; text that is not UTF-8 cannot be read.
+    return type(e) is sqlite3.DatabaseError or (
+        isinstance(e, sqlite3.OperationalError) and str(e).startswith("Could not decode to UTF-8")
+    )
+
+
+def _set_aside(db_file: Path) -> Path:
+    """Move a damaged index (and its write-ahead log) out of the way, to `NAME.damaged`,
+    for whoever wants to look at it; an older one there is replaced."""
+    aside = db_file.with_name(db_file.name + ".damaged")
+    for suffix in ("", "-wal", "-shm"):
+        with suppress(FileNotFoundError):
+            os.replace(f"{db_file}{suffix}", f"{aside}{suffix}")
+    return aside
+
+
 def _page_stat(e: os.DirEntry[str]) -> os.stat_result | None:
     """A page file's stat; a broken or looping symlink's own, so that it is warned of once."""
     try:
@@ -633,8 +667,9 @@ class Archive:
         self.db_file: Path | None = None  # None: in memory
         self.db = self._connect(db_file)
 
-    def _connect(self, db_file: Path | None) -> sqlite3.Connection:
+    def _connect(self, db_file: Path | None, retry: bool = True) -> sqlite3.Connection:
         if db_file is not None:
+            db: sqlite3.Connection | None = None
             try:
                 db_file.parent.mkdir(parents=True, exist_ok=True)
                 db = sqlite3.connect(db_file, timeout=self.busy_timeout, isolation_level=None)
@@ -642,6 +677,13 @@ class Archive:
                 self.db_file = db_file
                 return self._prepare(db)
             except (OSError, sqlite3.Error) as e:
+                if db is not None:
+                    db.close()
+                if retry and _is_damage(e):  # not a database, or a damaged one: made anew
+                    aside = _set_aside(db_file)
+                    self.db_note = f"the index was damaged ({e}): set aside as {aside.name}, and made anew"
+                    return self._connect(db_file, retry=False)
+                self.db_file = None
                 self.db_note = f"cannot write the index in {db_file.parent} ({e}); using a temporary one"
         return self._prepare(sqlite3.connect(":memory:", isolation_level=None))
 
@@ -693,15 +735,29 @@ class Archive:
     # --- keeping the index up to date ----------------------------------------------------
 
     def rebuild(self, progress: Progress | None = None) -> RefreshReport:
-        self.db.execute("BEGIN IMMEDIATE")
+        """Forget what the index holds and read every page again. A damaged index, whose
+        tables SQLite cannot empty, is set aside and made anew; `note` then says so."""
+        note = None
         try:
-            for table in ("dirs", "files", "items", "releases", "named", "fts"):
-                self.db.execute(f"DELETE FROM {table}")
-            _commit(self.db)
-        except BaseException:
-            self.db.execute("ROLLBACK")
-            raise
-        return self.refresh(full=True, progress=progress)
+            self.db.execute("BEGIN IMMEDIATE")
+            try:
+                for table in ("dirs", "files", "items", "releases", "named", "fts"):
+                    self.db.execute(f"DELETE FROM {table}")
+                _commit(self.db)
+            except BaseException:
+                with suppress(sqlite3.Error):
+                    self.db.execute("ROLLBACK")
+                raise
+        except sqlite3.Error as e:
+            if not _is_damage(e) or self.db_file is None:
+                raise
+            self.db.close()
+            aside = _set_aside(self.db_file)
+            self.db = self._connect(self.db_file, retry=False)
+            note = f"the index was damaged ({e}): set aside as {aside.name}, and made anew"
+        report = self.refresh(full=True, progress=progress)
+        report.note = report.note or note
+        return report
 
     def refresh(self, full: bool = False, progress: Progress | None = None) -> RefreshReport:
         """Bring the index up to date with the folder; returns what was read."""
@@ -1130,7 +1186,12 @@ class Archive:
         stored JSON of every match was most of a search's time on a large archive.
         """
         data = self._by_rowid("SELECT rowid, data FROM releases WHERE rowid IN ({})", [], rowids)
-        return [Release.from_dict(json.loads(data[r])) for r in rowids]
+        try:
+            return [Release.from_dict(json.loads(data[r])) for r in rowids]
+        except KeyError:  # a match or a listed row whose release is gone
+            raise DamagedIndex("it names releases it does not hold") from None
+        except ValueError:
+            raise DamagedIndex("a release's stored JSON cannot be read") from None
 
     def _by_rowid(self, sql: str, args: list[Any], rowids: list[int]) -> dict[int, Any]:
         """{rowid: value} of a query that ends `rowid IN ({})`, asked 500 rowids at a time

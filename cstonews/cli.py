@@ -1,7 +1,7 @@
 """The command line: Typer commands that read options, call the core, and print.
 
 Exit codes: 0 success; 1 nothing found or no such release; 2 bad usage, a bad query or
-date, or an archive folder that cannot be read.
+date, or an archive folder that cannot be read; 3 an index SQLite finds damaged.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from cstonews.errors import CstonewsError, ExitCode
 if TYPE_CHECKING:
     from cstonews.archive import Archive, Selection
 
-EPILOG = "Exit codes: 0 success, 1 nothing found / not found, 2 bad usage or bad query."
+EPILOG = "Exit codes: 0 success, 1 nothing found / not found, 2 bad usage or bad query, 3 a damaged index."
 
 
 class _Group(TyperGroup):
@@ -34,9 +34,15 @@ class _Group(TyperGroup):
         except CstonewsError as e:
             message, code = e.message, int(e.exit_code)
         except Exception as e:
-            if not _is_usage_error(e):
-                raise
-            message, code = usage_line(e), ExitCode.USAGE
+            if _is_usage_error(e):
+                message, code = usage_line(e), ExitCode.USAGE
+            else:
+                from cstonews.archive import as_damage  # loaded already by any command that met it
+
+                damage = as_damage(e)
+                if damage is None:
+                    raise
+                message, code = damage.message, int(damage.exit_code)
         env = ctx.obj if isinstance(ctx.obj, Environment) else Environment.from_os()
         from cstonews import output
 
@@ -532,6 +538,8 @@ def index(
     arch = _archive(ctx, archive)
     with output.progress(env, "Indexing") as bar:
         report = arch.rebuild(bar) if rebuild else arch.refresh(full=True, progress=bar)
+    if report.note:
+        output.message(env, report.note)
     files, releases = arch.count()
     env.stdout.write(
         f"{files} pages, {releases} releases in {arch.root} ({report.read} read, {report.removed} removed)\n"

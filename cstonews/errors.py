@@ -9,6 +9,7 @@ class ExitCode(IntEnum):
     OK = 0
     NOT_FOUND = 1  # nothing found, or no such release
     USAGE = 2  # bad usage, bad query, bad date, unreadable archive folder
+    DAMAGED_INDEX = 3  # SQLite found the index damaged: `cstonews index --rebuild` remakes it
 
 
 class CstonewsError(Exception):

@@ -110,3 +110,74 @@ def test_missing_cache_is_created_or_avoided(tmp_path: Path, untouched: Untouche
     blocked.write_text("not a folder")
     got, err = titles(root, blocked / "cache")
     assert got == set(names) and "cannot write the index" in err and len(err.splitlines()) == 1
+
+
+# --- an index that SQLite finds damaged -----------------------------------------------------
+
+
+def _index_file(cache: Path) -> Path:
+    (found,) = (cache / "indexes").glob("*.sqlite")
+    return found
+
+
+def _ids(root: Path, cache: Path) -> list[str]:
+    r = cst("--archive", str(root), "list", "-n", "0", "-f", "ids", cache=cache)
+    assert (r.code, r.err) == (0, ""), r.err
+    return r.out.split()
+
+
+def test_an_index_that_is_not_a_database_is_set_aside_and_made_anew(tmp_path: Path) -> None:
+    root, cache = tmp_path / "archive", tmp_path / "cache"
+    good_pages(root, 4)
+    expected = _ids(root, cache)
+    db = _index_file(cache)
+    db.write_bytes(os.urandom(6000))  # overwritten, or cut short: no SQLite header
+    r = cst("--archive", str(root), "list", "-n", "0", "-f", "ids", cache=cache)
+    assert r.code == 0 and r.out.split() == expected
+    assert r.err == (
+        f"cstonews: the index was damaged (file is not a database): set aside as {db.name}.damaged, and made anew\n"
+    )
+    assert (db.parent / f"{db.name}.damaged").stat().st_size == 6000  # kept for whoever looks into it
+    assert _ids(root, cache) == expected  # the new index is kept: no note the next time
+
+
+def test_a_damaged_index_stops_a_command_with_one_line_and_index_rebuild_remakes_it(tmp_path: Path) -> None:
+    import sqlite3
+
+    root, cache = tmp_path / "archive", tmp_path / "cache"
+    good_pages(root, 4)
+    expected = _ids(root, cache)
+    db = _index_file(cache)
+    with sqlite3.connect(db) as conn:
+        (table_page,) = conn.execute("SELECT rootpage FROM sqlite_master WHERE name = 'releases'").fetchone()
+        (page_size,) = conn.execute("PRAGMA page_size").fetchone()
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    with db.open("r+b") as f:  # the releases' table page wiped, as a disk fault would
+        f.seek((table_page - 1) * page_size)
+        f.write(bytes(page_size))
+
+    r = cst("--archive", str(root), "list", "-n", "0", "-f", "ids", cache=cache)
+    assert (r.code, r.out) == (3, "")
+    assert r.err == (
+        "cstonews: the index is damaged (database disk image is malformed): "
+        "`cstonews index --rebuild` makes it anew\n"
+    )
+    r = cst("--archive", str(root), "index", "--rebuild", cache=cache)
+    assert r.code == 0 and r.out.startswith("4 pages, ")
+    assert "the index was damaged (database disk image is malformed): set aside as" in r.err
+    assert _ids(root, cache) == expected
+
+
+def test_text_in_the_index_that_is_not_utf8_is_a_damaged_index(tmp_path: Path) -> None:
+    import sqlite3
+
+    root, cache = tmp_path / "archive", tmp_path / "cache"
+    good_pages(root, 3)
+    _ids(root, cache)
+    with sqlite3.connect(_index_file(cache)) as conn:
+        conn.execute("UPDATE releases SET data = CAST(X'7bff' AS TEXT)")
+    r = cst("--archive", str(root), "list", cache=cache)
+    assert (r.code, r.out) == (3, "")
+    assert r.err == "cstonews: the index is damaged (text in it is not UTF-8): `cstonews index --rebuild` makes it anew\n"
+    assert cst("--archive", str(root), "index", "--rebuild", cache=cache).code == 0
+    assert len(_ids(root, cache)) == 3
