@@ -680,9 +680,10 @@ class Archive:
                 if db is not None:
                     db.close()
                 if retry and _is_damage(e):  # not a database, or a damaged one: made anew
-                    aside = _set_aside(db_file)
-                    self.db_note = f"the index was damaged ({e}): set aside as {aside.name}, and made anew"
-                    return self._connect(db_file, retry=False)
+                    with suppress(OSError):  # else the temporary index, as for any unwritable one
+                        aside = _set_aside(db_file)
+                        self.db_note = f"the index was damaged ({e}): set aside as {aside.name}, and made anew"
+                        return self._connect(db_file, retry=False)
                 self.db_file = None
                 self.db_note = f"cannot write the index in {db_file.parent} ({e}); using a temporary one"
         return self._prepare(sqlite3.connect(":memory:", isolation_level=None))
@@ -752,7 +753,11 @@ class Archive:
             if not _is_damage(e) or self.db_file is None:
                 raise
             self.db.close()
-            aside = _set_aside(self.db_file)
+            try:
+                aside = _set_aside(self.db_file)
+            except OSError as moving:
+                why = f"the index is damaged ({e}) and cannot be moved aside ({moving})"
+                raise CstonewsError(why, ExitCode.DAMAGED_INDEX) from None
             self.db = self._connect(self.db_file, retry=False)
             note = f"the index was damaged ({e}): set aside as {aside.name}, and made anew"
         report = self.refresh(full=True, progress=progress)
@@ -1187,11 +1192,12 @@ class Archive:
         """
         data = self._by_rowid("SELECT rowid, data FROM releases WHERE rowid IN ({})", [], rowids)
         try:
-            return [Release.from_dict(json.loads(data[r])) for r in rowids]
+            stored = [json.loads(data[r]) for r in rowids]
         except KeyError:  # a match or a listed row whose release is gone
             raise DamagedIndex("it names releases it does not hold") from None
         except ValueError:
             raise DamagedIndex("a release's stored JSON cannot be read") from None
+        return [Release.from_dict(d) for d in stored]
 
     def _by_rowid(self, sql: str, args: list[Any], rowids: list[int]) -> dict[int, Any]:
         """{rowid: value} of a query that ends `rowid IN ({})`, asked 500 rowids at a time
