@@ -22,7 +22,7 @@ if TYPE_CHECKING:
 
 # Below this size of index (some 50,000 pages), the thread has ranked every match before
 # the CLI has loaded: a split would only add the loading of ctypes (2 ms) and a second
-# query. At 30,000 pages (580 MB) it made the search 2 to 4 ms slower, at 100,000 pages
+# query. At 30,000 pages (580 MB) it made the search 2 to 5 ms slower, at 100,000 pages
 # (2 GB) 11 ms quicker (medians of 21 and 31 interleaved runs).
 SPLIT_FROM_BYTES = 1 << 30
 
