@@ -152,12 +152,18 @@ def as_damage(e: BaseException) -> DamagedIndex | None:
     return None
 
 
+_SQLITE_CORRUPT, _SQLITE_NOTADB = 11, 26  # a damaged file, and one that is no database
+
+
 def _is_damage(e: BaseException) -> bool:
-    # SQLITE_CORRUPT and SQLITE_NOTADB come as the base class, every other failure (a lock,
-    # a full disk, a read-only file) as a subclass; text that is not UTF-8 cannot be read.
-    return type(e) is sqlite3.DatabaseError or (
-        isinstance(e, sqlite3.OperationalError) and str(e).startswith("Could not decode to UTF-8")
-    )
+    if isinstance(e, sqlite3.OperationalError) and str(e).startswith("Could not decode to UTF-8"):
+        return True  # text that is not UTF-8: Python's error, not SQLite's
+    code = getattr(e, "sqlite_errorcode", None)  # Python 3.11 on
+    if isinstance(e, sqlite3.DatabaseError) and isinstance(code, int):
+        return code & 0xFF in (_SQLITE_CORRUPT, _SQLITE_NOTADB)  # extended codes too
+    # Before 3.11: those two come as the base class, every other failure (a lock, a full
+    # disk, a read-only file) as a subclass.
+    return type(e) is sqlite3.DatabaseError
 
 
 def _set_aside(db_file: Path) -> Path:

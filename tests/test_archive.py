@@ -7,6 +7,7 @@ import json
 import os
 import re
 import shutil
+import sqlite3
 from datetime import date
 from pathlib import Path
 
@@ -736,3 +737,29 @@ def test_a_worker_that_fails_stops_the_reading_with_an_error_not_a_hang(
         for p in archive_module.read_pages(tmp_path / "a", files):
             got.append(p.rel)
     assert got == [rel for rel, _ in files][: got.index("p029.txt") + 1]  # every page before, in order
+
+
+@pytest.mark.parametrize(
+    ("error", "code", "damage"),
+    [
+        (sqlite3.DatabaseError("database disk image is malformed"), 11, True),  # SQLITE_CORRUPT
+        (sqlite3.DatabaseError("file is not a database"), 26, True),  # SQLITE_NOTADB
+        (sqlite3.DatabaseError("vtable constructor failed: fts"), 267, True),  # SQLITE_CORRUPT_VTAB
+        (sqlite3.OperationalError("database is locked"), 5, False),
+        (sqlite3.OperationalError("database or disk is full"), 13, False),
+        (sqlite3.OperationalError("attempt to write a readonly database"), 8, False),
+        (sqlite3.OperationalError("Could not decode to UTF-8 column 'data' with text '{'"), None, True),
+        (sqlite3.DatabaseError("malformed, before Python 3.11"), None, True),
+        (ValueError("not SQLite's"), None, False),
+    ],
+)
+def test_only_sqlites_reports_of_a_damaged_file_count_as_a_damaged_index(
+    error: Exception, code: int | None, damage: bool
+) -> None:
+    from cstonews.archive import as_damage
+
+    if code is not None:
+        error.sqlite_errorcode = code  # type: ignore[attr-defined]
+    found = as_damage(error)
+    assert (found is not None) == damage
+    assert found is None or found.exit_code == 3
