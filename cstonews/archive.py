@@ -166,14 +166,14 @@ def _is_damage(e: BaseException) -> bool:
     return type(e) is sqlite3.DatabaseError
 
 
-def _set_aside(db_file: Path) -> Path:
+def _set_aside(db_file: Path, damage: BaseException) -> str:
     """Move a damaged index (and its write-ahead log) out of the way, to `NAME.damaged`,
-    for whoever wants to look at it; an older one there is replaced."""
+    for whoever wants to look at it (an older one there is replaced); the note saying so."""
     aside = db_file.with_name(db_file.name + ".damaged")
     for suffix in ("", "-wal", "-shm"):
         with suppress(FileNotFoundError):
             os.replace(f"{db_file}{suffix}", f"{aside}{suffix}")
-    return aside
+    return f"the index was damaged ({damage}): set aside as {aside.name}, and made anew"
 
 
 def _page_stat(e: os.DirEntry[str]) -> os.stat_result | None:
@@ -687,8 +687,7 @@ class Archive:
                     db.close()
                 if retry and _is_damage(e):  # not a database, or a damaged one: made anew
                     with suppress(OSError):  # else the temporary index, as for any unwritable one
-                        aside = _set_aside(db_file)
-                        self.db_note = f"the index was damaged ({e}): set aside as {aside.name}, and made anew"
+                        self.db_note = _set_aside(db_file, e)
                         return self._connect(db_file, retry=False)
                 self.db_file = None
                 self.db_note = f"cannot write the index in {db_file.parent} ({e}); using a temporary one"
@@ -760,12 +759,11 @@ class Archive:
                 raise
             self.db.close()
             try:
-                aside = _set_aside(self.db_file)
+                note = _set_aside(self.db_file, e)
             except OSError as moving:
                 why = f"the index is damaged ({e}) and cannot be moved aside ({moving})"
                 raise CstonewsError(why, ExitCode.DAMAGED_INDEX) from None
             self.db = self._connect(self.db_file, retry=False)
-            note = f"the index was damaged ({e}): set aside as {aside.name}, and made anew"
         report = self.refresh(full=True, progress=progress)
         report.note = report.note or note
         return report

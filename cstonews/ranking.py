@@ -131,8 +131,7 @@ class _Ahead:
             self.seen.set()
             self.rows = self.db.execute(sql, args).fetchall()
             if self.split and self._take_rest():
-                rest_sql = part_sql(self.chosen, self.limit, upper=True)
-                self.rest = self.db.execute(rest_sql, [*self.args, self.part_end]).fetchall()
+                self.rest = self.db.execute(*self._rest_query()).fetchall()
             self.db.execute("COMMIT")
         except Exception:  # no index yet, not one of ours, interrupted: the search asks itself
             self.rows = None
@@ -155,13 +154,17 @@ class _Ahead:
         rest = None
         if self._take_rest():
             try:  # ranked here while the thread ranks its part
-                rest = ask(part_sql(self.chosen, self.limit, upper=True), [*self.args, self.part_end])
+                rest = ask(*self._rest_query())
             except BaseException:
                 self.cancel()
                 raise
         self.thread.join()
         rest = self.rest if rest is None else rest
         return merged(self.rows, rest, self.limit) if self.rows is not None and rest is not None else None
+
+    def _rest_query(self) -> tuple[str, list[Any]]:
+        """The query of the part after `part_end`, and its arguments."""
+        return part_sql(self.chosen, self.limit, upper=True), [*self.args, self.part_end]
 
     def _take_rest(self) -> bool:
         """Claim the part after `part_end`; False if the other side has it already."""
