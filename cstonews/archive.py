@@ -538,7 +538,10 @@ class _Readers:
             self.procs.append(proc)
 
     def send(self, k: int, chunk: tuple[str, list[tuple[str, tuple[int, int]]]]) -> None:
-        self.tasks[k % len(self.tasks)].send(chunk)
+        # A broken pipe: the worker is gone. What it read before it ended is still in its
+        # results pipe; `recv` hands that on, then says it ended, in chunk order.
+        with suppress(OSError):
+            self.tasks[k % len(self.tasks)].send(chunk)
 
     def recv(self, k: int) -> list[_PageRows]:
         """What chunk k read: each worker answers its chunks in the order it was sent them."""

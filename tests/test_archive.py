@@ -739,6 +739,38 @@ def test_a_worker_that_fails_stops_the_reading_with_an_error_not_a_hang(
     assert got == [rel for rel, _ in files][: got.index("p029.txt") + 1]  # every page before, in order
 
 
+def test_work_sent_to_a_worker_that_has_died_is_reported_in_order_not_as_a_broken_pipe(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The race the test above runs into when parsing is quick: the parent hands a chunk to
+    # a worker that has already died. Made certain here by waiting for the death first.
+    from cstonews import archive as archive_module
+    from cstonews.errors import CstonewsError
+
+    files = [f for f in _pages_to_read(tmp_path / "a", 6) if f[0].startswith("p")]
+    real = archive_module.read_page_rows
+
+    def failing(top: str, rel: str, sm: tuple[int, int]) -> object:  # in the worker (forked)
+        if rel == "p003.txt":
+            os._exit(3)
+        return real(top, rel, sm)
+
+    monkeypatch.setattr(archive_module, "read_page_rows", failing)
+    top = str(tmp_path / "a")
+    workers = archive_module._Readers(2)
+    try:
+        workers.send(0, (top, files[0:2]))  # worker 0
+        workers.send(1, (top, files[2:4]))  # worker 1: reads p002, then dies at p003
+        workers.procs[1].join(timeout=30)
+        assert workers.procs[1].exitcode == 3
+        workers.send(3, (top, files[4:6]))  # to the dead worker: no BrokenPipeError
+        assert [p.rel for p in workers.recv(0)] == ["p000.txt", "p001.txt"]
+        with pytest.raises(CstonewsError, match="a worker process ended early"):
+            workers.recv(1)
+    finally:
+        workers.close()
+
+
 @pytest.mark.parametrize(
     ("error", "code", "damage"),
     [
