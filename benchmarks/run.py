@@ -107,20 +107,24 @@ def median_of(runs: int, cmd: list[str], env: dict[str, str]) -> tuple[float, st
     return statistics.median(r["s"] for r in results), str(results[-1]["out"])
 
 
-def parse_throughput(root: Path, pages_read: int = 5000, teaser_entities: bool = True) -> float:
-    """Pages per second of the parse module alone, on one core: one pass over distinct
-    pages, in a fresh process, so that no page is read twice and no cache starts warm.
+def parse_throughput(root: Path, pages_read: int = 5000, teaser_entities: bool = True, pure: bool = False) -> tuple[float, bool]:
+    """Pages per second of the parse module alone, on one core, and whether that module
+    was compiled (by mypyc, when a wheel is built): one pass over distinct pages, in a
+    fresh process, so that no page is read twice and no cache starts warm.
 
     `teaser_entities=False` reads pages as the index does: a teaser's countries and
-    people are worked out only if it becomes a release of its own."""
+    people are worked out only if it becomes a release of its own. `pure=True` reads
+    with the Python source beside this script instead of the installed cstonews."""
+    env = {**os.environ, "PYTHONPATH": str(HERE.parent)} if pure else None
     out = subprocess.run(
         [sys.executable, __file__, "--parse-pass", str(root), str(pages_read), str(int(teaser_entities))],
-        capture_output=True, text=True, check=True,
+        capture_output=True, text=True, check=True, env=env,
     )  # fmt: skip
-    return float(out.stdout)
+    rate, compiled = out.stdout.split()
+    return float(rate), compiled == "compiled"
 
 
-def _parse_pass(root: Path, pages_read: int, teaser_entities: bool = True) -> float:
+def _parse_pass(root: Path, pages_read: int, teaser_entities: bool = True) -> tuple[float, bool]:
     from cstonews import parse
 
     files = sorted(root.rglob("*.txt"))[:pages_read]
@@ -128,7 +132,7 @@ def _parse_pass(root: Path, pages_read: int, teaser_entities: bool = True) -> fl
     start = time.perf_counter()
     for data, name in datas:
         parse.read_page(data, name, teaser_entities)
-    return len(datas) / (time.perf_counter() - start)
+    return len(datas) / (time.perf_counter() - start), not str(parse.__file__).endswith(".py")
 
 
 def compile_package() -> None:
@@ -240,10 +244,16 @@ def table(results: dict[str, object]) -> str:
         lines.append(f"{label:36}" + "".join(cells))
     lines.append("")
     lines.append("In brackets: list/show/search over the import floor; grep over search; the refresh over the first index.")
+    how = "compiled with mypyc" if results["parse_compiled"] else "pure Python: not compiled"
     lines.append(
-        f"Parse module alone, one core: {results['parse_pages_per_s']:,.0f} pages/s with every teaser's names; "
-        f"{results['parse_as_indexed_pages_per_s']:,.0f} pages/s as the index reads pages (teasers' names deferred)"
+        f"Parse module alone, one core ({how}): {results['parse_pages_per_s']:,.0f} pages/s with every teaser's "
+        f"names; {results['parse_as_indexed_pages_per_s']:,.0f} pages/s as the index reads pages (teasers' names deferred)"
     )
+    if results["parse_compiled"]:
+        lines.append(
+            f"The same, as pure Python: {results['parse_pure_pages_per_s']:,.0f} and "
+            f"{results['parse_pure_as_indexed_pages_per_s']:,.0f} pages/s"
+        )
     m = results["machine"]
     assert isinstance(m, dict)
     lines.append(f"Machine: {m['cores']} cores, Python {m['python']}, {m['platform']}")
@@ -252,7 +262,8 @@ def table(results: dict[str, object]) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     if argv is None and sys.argv[1:2] == ["--parse-pass"]:  # the child of parse_throughput
-        print(_parse_pass(Path(sys.argv[2]), int(sys.argv[3]), sys.argv[4:5] != ["0"]))
+        rate, compiled = _parse_pass(Path(sys.argv[2]), int(sys.argv[3]), sys.argv[4:5] != ["0"])
+        print(rate, "compiled" if compiled else "python")
         return 0
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--sizes", default="1000,10000,100000", help="archive sizes, comma-separated")
@@ -280,8 +291,10 @@ def main(argv: list[str] | None = None) -> int:
             print(f"… {size:,} pages", file=sys.stderr, flush=True)
             results["sizes"].append(bench_size(size, args.runs, args.seed, work))  # type: ignore[attr-defined]
         largest = work / f"archive-{max(sizes)}"
-        results["parse_pages_per_s"] = parse_throughput(largest)
-        results["parse_as_indexed_pages_per_s"] = parse_throughput(largest, teaser_entities=False)
+        results["parse_pages_per_s"], results["parse_compiled"] = parse_throughput(largest)
+        results["parse_as_indexed_pages_per_s"], _ = parse_throughput(largest, teaser_entities=False)
+        results["parse_pure_pages_per_s"], _ = parse_throughput(largest, pure=True)
+        results["parse_pure_as_indexed_pages_per_s"], _ = parse_throughput(largest, teaser_entities=False, pure=True)
     finally:
         if args.work is None:
             shutil.rmtree(work, ignore_errors=True)

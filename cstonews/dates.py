@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
 from functools import lru_cache
-from typing import TYPE_CHECKING, Any, ClassVar, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 if TYPE_CHECKING:
     from dateutil import parser as _dtparser
@@ -212,13 +212,13 @@ def _parserinfo() -> _dtparser.parserinfo:
     if _RU_PARSERINFO is None:
         from dateutil import parser as dtparser
 
-        class RuEnInfo(dtparser.parserinfo):
-            MONTHS: ClassVar[list[tuple[str, ...]]] = [
-                (*en, *(f for f, n in _RU_MONTHS.items() if n == i + 1))
-                for i, en in enumerate(dtparser.parserinfo.MONTHS)
-            ]
-
-        _RU_PARSERINFO = RuEnInfo(dayfirst=True)
+        months = [
+            (*en, *(f for f, n in _RU_MONTHS.items() if n == i + 1))
+            for i, en in enumerate(dtparser.parserinfo.MONTHS)
+        ]
+        # Made with type(): mypyc, which compiles this module, takes no class in a function.
+        ru_en_info = type("RuEnInfo", (dtparser.parserinfo,), {"MONTHS": months})
+        _RU_PARSERINFO = ru_en_info(dayfirst=True)
     return _RU_PARSERINFO
 
 
