@@ -796,10 +796,20 @@ def _looks_cyrillic(sample: bytes) -> bool:
     return paired > len(high) * 0.6
 
 
+PARSER_FAILED = "the parser failed on this page"
+
+
 def read_page(data: bytes, source: str, teaser_entities: bool = True) -> PageReading:
+    """Read one page file's bytes. Never raises: should the parser fail on a page (a bug:
+    the property tests hold `parse_page` never to), the page is read as nothing, with a
+    warning that says so, and an archive's other pages are read as ever."""
     text, warnings = decode(data)
     if text is None:
         return PageReading(source, None, [], warnings)
-    page = parse_page(text, source, teaser_entities)
+    try:
+        page = parse_page(text, source, teaser_entities)
+    except Exception as e:
+        why = f"{PARSER_FAILED} ({type(e).__name__}: {str(e)[:200]}): a bug in cstonews, please report it"
+        return PageReading(source, None, [], [*warnings, why])
     page.warnings[:0] = warnings
     return page

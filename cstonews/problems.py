@@ -23,6 +23,7 @@ _KINDS = [
     ("not a text file", "file that is not text", "files that are not text", "skipped"),
     ("cannot read", "unreadable file", "unreadable files", "skipped"),
     ("too large", "file too large to be a page", "files too large to be a page", "skipped"),
+    ("the parser failed", "page the parser failed on", "pages the parser failed on", "skipped"),
 ]
 
 

@@ -15,6 +15,7 @@ import pytest
 from hypothesis import example, given
 from hypothesis import strategies as st
 
+from cstonews import parse as parse_module
 from cstonews.archive import Archive, Selection, match_key
 from cstonews.errors import Ambiguous, NotFound
 from cstonews.locations import index_path
@@ -737,6 +738,36 @@ def test_a_worker_that_fails_stops_the_reading_with_an_error_not_a_hang(
         for p in archive_module.read_pages(tmp_path / "a", files):
             got.append(p.rel)
     assert got == [rel for rel, _ in files][: got.index("p029.txt") + 1]  # every page before, in order
+
+
+@pytest.mark.skipif(
+    not parse_module.__file__.endswith(".py"), reason="compiled by mypyc: calls within the module cannot be patched"
+)
+def test_a_page_the_parser_fails_on_is_skipped_with_a_warning_and_the_others_are_read(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from cstonews.problems import summary
+
+    root = tmp_path / "a"
+    root.mkdir()
+    (root / "good.txt").write_text(page("Talks in Minsk", "On May 3, 2021, talks were held in Minsk."))
+    (root / "bad.txt").write_text(page("Talks in Moscow", "On May 4, 2021, BOOM talks were held in Moscow."))
+    real = parse_module.parse_page
+
+    def buggy(text: str, source: str = "", teaser_entities: bool = True) -> object:
+        if "BOOM" in text:
+            raise IndexError("list index out of range")
+        return real(text, source, teaser_entities)
+
+    monkeypatch.setattr(parse_module, "parse_page", buggy)
+    arch = Archive(root, index_path(tmp_path / "cache", root))
+    report = arch.refresh()
+    assert [r.title for r in everything(arch)] == ["Talks in Minsk"]
+    assert report.warnings == [
+        ("bad.txt", "the parser failed on this page (IndexError: list index out of range): "
+                    "a bug in cstonews, please report it"),
+    ]  # fmt: skip
+    assert summary(report.warnings) == "1 page the parser failed on"
 
 
 def test_work_sent_to_a_worker_that_has_died_is_reported_in_order_not_as_a_broken_pipe(
