@@ -773,8 +773,9 @@ def test_a_page_the_parser_fails_on_is_skipped_with_a_warning_and_the_others_are
 def test_work_sent_to_a_worker_that_has_died_is_reported_in_order_not_as_a_broken_pipe(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    # The race the test above runs into when parsing is quick: the parent hands a chunk to
-    # a worker that has already died. Made certain here by waiting for the death first.
+    # The race `test_a_worker_that_fails_stops_the_reading_...[dies]` runs into when parsing
+    # is quick: the parent hands a chunk to a worker that has already died. Made certain
+    # here by waiting for the death first.
     from cstonews import archive as archive_module
     from cstonews.errors import CstonewsError
 
