@@ -27,7 +27,6 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from cstonews import ranking
 from cstonews.errors import Ambiguous, CstonewsError, ExitCode, NotFound
 from cstonews.query import all_of, keyword_fts, to_fts
 from cstonews.ranking import BM25, relevance_sql
@@ -497,12 +496,6 @@ def read_pages(root: Path, files: list[tuple[str, tuple[int, int]]]) -> Iterator
         for k in range(min(len(chunks), cores * _AHEAD)):
             workers.send(k, (top, chunks[k]))
         for k in range(len(chunks)):
-            if k % _SLICE == 0 and hasattr(os, "posix_fadvise"):
-                import threading
-
-                # The disk reads the next slice of pages while this one is parsed.
-                ahead = [p for c in chunks[k + _SLICE if k else 0 : k + 2 * _SLICE] for p in c]
-                threading.Thread(target=_read_ahead, args=(root, ahead), daemon=True).start()
             got = workers.recv(k)
             if k + cores * _AHEAD < len(chunks):
                 workers.send(k + cores * _AHEAD, (top, chunks[k + cores * _AHEAD]))
@@ -583,35 +576,9 @@ def _read_chunks(tasks: Any, results: Any, not_ours: list[Any]) -> None:
         pass  # the parent is done, or gone
 
 
-def _read_ahead(root: Path, files: list[tuple[str, tuple[int, int]]]) -> None:
-    """Ask the kernel to start reading these page files, without waiting for it.
-
-    On a first index, pages are often no longer in the page cache (written long before,
-    or evicted), and a worker that opens one waits for the disk instead of parsing.
-    Asked as a slice is handed to the workers, the disk reads while they parse. On
-    30,000 pages with the page cache dropped, the index took 30 s instead of 38 s; with
-    the pages cached, the same time.
-    """
-    for rel, (size, _) in files:
-        if size > MAX_PAGE_BYTES:
-            continue  # not read at all
-        try:
-            # Non-blocking: a FIFO put in a page's place must not hang this thread.
-            fd = os.open(os.path.join(root, rel), os.O_RDONLY | os.O_NONBLOCK)
-        except OSError:
-            continue  # the worker that reads it reports why
-        try:
-            os.posix_fadvise(fd, 0, 0, os.POSIX_FADV_WILLNEED)
-        except OSError:
-            pass
-        finally:
-            os.close(fd)
-
-
 # Reading in parallel pays for its worker processes from this many files on.
 PARALLEL_MIN = 300
 _CHUNK = 16  # pages a worker is sent at a time
-_SLICE = 64  # chunks (1,024 pages) the disk is asked to read ahead at a time (`_read_ahead`)
 _AHEAD = 4  # chunks a worker may have waiting
 # A first index of this many files is written in batches and its releases built at the end.
 BULK_MIN = 2000
@@ -1320,8 +1287,7 @@ class Archive:
     def _ranked(self, sql: str, args: list[Any]) -> list[Any]:
         """The rows of `sql`: those `rank_ahead` found, if it asked the same of the index as
         it stands in this snapshot, else asked now."""
-        ahead = ranking.take(self.db_file, sql, args, self._generation, self._run) if self.db_file else None
-        return ahead if ahead is not None else self._run(sql, args)
+        return self._run(sql, args)
 
     def _generation(self) -> str:
         """The mark of the last write to the index, as this connection sees it ("" if none)."""

@@ -216,9 +216,7 @@ def _parserinfo() -> _dtparser.parserinfo:
             (*en, *(f for f, n in _RU_MONTHS.items() if n == i + 1))
             for i, en in enumerate(dtparser.parserinfo.MONTHS)
         ]
-        # Made with type(): mypyc, which compiles this module, takes no class in a function.
-        ru_en_info = type("RuEnInfo", (dtparser.parserinfo,), {"MONTHS": months})
-        _RU_PARSERINFO = ru_en_info(dayfirst=True)
+        _RU_PARSERINFO = type("RuEnInfo", (dtparser.parserinfo,), {"MONTHS": months})(dayfirst=True)
     return _RU_PARSERINFO
 
 

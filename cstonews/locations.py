@@ -1,6 +1,5 @@
 """Where things live: the archive folder, the bundled samples, the cache, and the index
-file of each archive. Light to import (no dataclasses, no Typer): a search's head start
-(`head_start`) needs the index file before the command line has loaded."""
+file of each archive."""
 
 from __future__ import annotations
 

@@ -536,38 +536,6 @@ def test_a_teaser_of_its_own_gets_its_names_at_indexing(
     assert [r.id for r in arch.select(Selection(people=["Zas"]))] == [indexed.id]
 
 
-@pytest.mark.skipif(not hasattr(os, "posix_fadvise") or not hasattr(os, "mkfifo"), reason="POSIX only")
-def test_reading_ahead_asks_for_each_page_and_never_waits_on_odd_files(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """The read-ahead thread of a first index asks the kernel for every page it can open,
-    skips what is gone or too large, and does not block on a FIFO named like a page."""
-    import threading
-
-    from cstonews import archive as archive_module
-
-    root = tmp_path / "pages"
-    (root / "sub").mkdir(parents=True)
-    for name in ("a.txt", "sub/b.txt", "huge.txt"):
-        (root / name).write_text("Title\n\nText.\n", encoding="utf-8")
-    os.mkfifo(root / "fifo.txt")
-    asked: list[int] = []
-    monkeypatch.setattr(os, "posix_fadvise", lambda fd, *_: asked.append(os.fstat(fd).st_ino))
-    files = [
-        ("a.txt", (13, 0)),
-        ("gone.txt", (13, 0)),
-        ("fifo.txt", (0, 0)),
-        ("huge.txt", (archive_module.MAX_PAGE_BYTES + 1, 0)),
-        ("sub/b.txt", (13, 0)),
-    ]
-    reader = threading.Thread(target=archive_module._read_ahead, args=(root, files), daemon=True)
-    reader.start()
-    reader.join(timeout=10)
-    assert not reader.is_alive(), "stuck opening the FIFO"
-    expected = [(root / n).stat().st_ino for n in ("a.txt", "fifo.txt", "sub/b.txt")]
-    assert asked == expected
-
-
 def test_the_full_text_index_gathers_16_mb_of_terms_before_writing_a_segment(tmp_path: Path) -> None:
     """A first index's full-text inserts spent most of their time merging 1 MB segments."""
     import sqlite3
@@ -704,7 +672,6 @@ def test_pages_read_by_workers_are_those_read_in_process_in_the_same_order(
     monkeypatch.setattr(archive_module, "PARALLEL_MIN", 0)
     monkeypatch.setattr(archive_module, "_CHUNK", 3)  # many chunks, a few in flight at a time
     monkeypatch.setattr(archive_module, "_AHEAD", 2)
-    monkeypatch.setattr(archive_module, "_SLICE", 4)
     apart = list(archive_module.read_pages(tmp_path / "a", files))
     assert [p.rel for p in apart] == [rel for rel, _ in files]
     assert apart == alone
@@ -740,9 +707,6 @@ def test_a_worker_that_fails_stops_the_reading_with_an_error_not_a_hang(
     assert got == [rel for rel, _ in files][: got.index("p029.txt") + 1]  # every page before, in order
 
 
-@pytest.mark.skipif(
-    not parse_module.__file__.endswith(".py"), reason="compiled by mypyc: calls within the module cannot be patched"
-)
 def test_a_page_the_parser_fails_on_is_skipped_with_a_warning_and_the_others_are_read(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -336,13 +336,6 @@ def test_start_up_imports_no_heavy_module() -> None:
     code = "import sys, cstonews.cli; print(sorted(m for m in ('rich', 'sqlite3', 'dateutil', 'pydantic', 'cstonews.parse') if m in sys.modules))"
     r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert r.stdout.strip() == "[]"
-    # The command's head start, before the CLI, loads nothing for a command other than search.
-    code = (
-        "import os, sys; from cstonews import head_start; head_start.start(['list', '-k', 'Minsk'], os.environ); "
-        "print(sorted(m for m in ('sqlite3', 'cstonews.ranking', 'cstonews.locations') if m in sys.modules))"
-    )
-    r = subprocess.run([sys.executable, "-I", "-c", code], capture_output=True, text=True, cwd=ROOT)
-    assert r.returncode == 0 and r.stdout.strip() == "[]", r.stderr
 
 
 def _many_pages(root: Path, n: int) -> None:
