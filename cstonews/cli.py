@@ -270,6 +270,8 @@ def _open(ctx: typer.Context, archive: Path | None) -> Archive:
         report = arch.refresh(progress=bar)
     if report.note:
         output.message(env, report.note)
+    for why in report.unreadable:  # kept as the index had them, until they can be read
+        output.message(env, f"{why} (its pages are kept as last read)")
     # What this refresh could not read: each bad file by name, the pages' other
     # shortcomings in one line. Files are read once, so each is reported once.
     rest = []
@@ -540,6 +542,8 @@ def index(
         report = arch.rebuild(bar) if rebuild else arch.refresh(full=True, progress=bar)
     if report.note:
         output.message(env, report.note)
+    for why in report.unreadable:
+        output.message(env, f"{why} (its pages are kept as last read)")
     files, releases = arch.count()
     env.stdout.write(
         f"{files} pages, {releases} releases in {arch.root} ({report.read} read, {report.removed} removed)\n"

@@ -178,6 +178,39 @@ def person_keys(name: str) -> tuple[str, str | None]:
     return surname, initial
 
 
+@lru_cache(maxsize=16384)  # the same few people are named in release after release
+def person_key(name: str) -> str:
+    """What spellings of one person share, as the index keeps it: `zas|s` for "Stanislav
+    ZAS" and "S. Zas"; `zas|` for a surname alone."""
+    surname, initial = person_keys(name)
+    return f"{surname}|{initial or ''}"
+
+
+def merge_people(persons: dict[str, dict[str, int]]) -> dict[str, int]:
+    """Releases per person, from {person key: {spelling: releases}}: spellings with one
+    key are one person, shown by the fullest; a surname written alone joins the one
+    person with that surname, if there is only one."""
+    by_surname: dict[str, list[str]] = {}
+    for key in persons:
+        surname, initial = key.split("|")
+        if initial:
+            by_surname.setdefault(surname, []).append(key)
+    merged: dict[str, dict[str, int]] = {}
+    for key, spellings in persons.items():
+        surname, initial = key.split("|")
+        if not initial and len(by_surname.get(surname, [])) == 1:
+            key = by_surname[surname][0]
+        into = merged.setdefault(key, {})
+        for name, n in spellings.items():
+            into[name] = into.get(name, 0) + n
+    out: dict[str, int] = {}
+    for spellings in merged.values():
+        # The fullest spelling: a written first name, not all capitals, then the most used.
+        name = max(spellings, key=lambda s: (not s.split()[0].endswith("."), not s.isupper(), spellings[s], s))
+        out[name] = out.get(name, 0) + sum(spellings.values())
+    return out
+
+
 def _is_caps(t: str) -> bool:
     return len(t) > 1 and t.isupper() and not t.endswith(".")
 

@@ -10,6 +10,7 @@ class ExitCode(IntEnum):
     NOT_FOUND = 1  # nothing found, or no such release
     USAGE = 2  # bad usage, bad query, bad date, unreadable archive folder
     DAMAGED_INDEX = 3  # SQLite found the index damaged: `cstonews index --rebuild` remakes it
+    INTERNAL = 4  # cstonews itself failed (a worker process died, SQLite failed): a bug to report
 
 
 class CstonewsError(Exception):

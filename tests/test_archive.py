@@ -12,14 +12,12 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from hypothesis import example, given
-from hypothesis import strategies as st
 
+from cstonews import identity, refresh
 from cstonews import parse as parse_module
-from cstonews.archive import Archive, Selection, match_key
+from cstonews.archive import Archive, Selection
 from cstonews.errors import Ambiguous, NotFound
 from cstonews.locations import index_path
-from cstonews.text import fold_lookalikes
 
 SAMPLES = Path(__file__).resolve().parent.parent / "samples"
 ARMS_LEAD = (
@@ -154,12 +152,9 @@ def test_ids_are_stable_across_rebuilds_and_machines(archive_dir: Path, tmp_path
     assert first == second == sorted(r.id for r in everything(arch))
 
 
-def test_a_page_saved_again_rewrites_only_the_releases_that_changed(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """Re-saving a page with the same sidebar leaves the releases its sidebar announces
-    alone: they are not even worked out again. Those that are, and come out the same, keep
-    their row (and their full text and names are not rewritten)."""
+def test_a_page_saved_again_rewrites_only_the_releases_that_changed(tmp_path: Path) -> None:
+    """Re-saving a page leaves the releases its sidebar announces as they were: a release
+    that comes out the same keeps its row, full text and names."""
     root = tmp_path / "pages"
     root.mkdir()
     leads = {n: f"On May {n}, 2021, the CSTO held meeting number {n} with Armenia in Moscow." for n in (1, 2, 3)}
@@ -171,75 +166,66 @@ def test_a_page_saved_again_rewrites_only_the_releases_that_changed(
     for n in leads:
         write(n, "The parties agreed to meet again.")
     arch = open_archive(root, tmp_path)
-    rows = "SELECT key, rowid, data FROM releases"
+    rows = "SELECT id, rowid, data FROM releases"
     before = {k: (r, d) for k, r, d in arch.db.execute(rows)}
-    worked_out = []
-    real_release_of = Archive._release_of
-
-    def release_of(self: Archive, key: str) -> object:
-        worked_out.append(key)
-        return real_release_of(self, key)
-
-    monkeypatch.setattr(Archive, "_release_of", release_of)
     write(1, "The parties agreed to meet again in June.")
     arch.refresh(full=True)
     after = {k: (r, d) for k, r, d in arch.db.execute(rows)}
     assert before.keys() == after.keys() and len(after) == 3
-    changed = {k for k in after if after[k] != before[k]}
-    assert changed == {match_key(leads[1])}
-    assert set(worked_out) <= {match_key(leads[1]), "meeting 1"}  # the article's lead and title keys
-    # A sidebar that changes does touch the releases it announces: the one it drops, here.
+    assert {k for k in after if after[k] != before[k]} == {"2021-05-01-meeting-1"}
+    # A sidebar that changes touches the releases it announces: the one it drops, here.
     (root / "m1.txt").write_text((root / "m1.txt").read_text().replace(leads[3], ""), encoding="utf-8")
-    worked_out.clear()
     arch.refresh(full=True)
-    assert match_key(leads[3]) in worked_out and match_key(leads[2]) not in worked_out
     after = {k: (r, d) for k, r, d in arch.db.execute(rows)}
-    sources = json.loads(after[match_key(leads[3])][1])["sources"]
-    assert [Path(p).name for p in sources] == ["m2.txt", "m3.txt"]  # no longer m1.txt
-    assert "in June" in after[match_key(leads[1])][1]
+    assert [Path(p).name for p in json.loads(after["2021-05-03-meeting-3"][1])["sources"]] == ["m2.txt", "m3.txt"]
+    assert after["2021-05-02-meeting-2"] == before["2021-05-02-meeting-2"]
+    assert "in June" in after["2021-05-01-meeting-1"][1]
     # What a fresh index of the same pages holds, full text and names included.
     fresh = Archive(root, index_path(tmp_path / "fresh", root))
     fresh.refresh()
     assert [r.to_dict() for r in everything(arch)] == [r.to_dict() for r in everything(fresh)]
-    by_key = (
-        "SELECT r.key, f.title, f.body, (SELECT group_concat(n.kind || n.key, ',') FROM named n "
+    by_id = (
+        "SELECT r.id, f.title, f.body, (SELECT group_concat(n.kind || n.key, ',') FROM named n "
         "WHERE n.rowid = r.rowid) FROM releases r JOIN fts f ON f.rowid = r.rowid ORDER BY 1"
     )
-    assert arch.db.execute(by_key).fetchall() == fresh.db.execute(by_key).fetchall()
+    assert arch.db.execute(by_id).fetchall() == fresh.db.execute(by_id).fetchall()
     assert arch.search("June", Selection()) and len(arch.search("meeting", Selection())) == 3
 
 
-def test_a_refresh_gives_an_id_to_the_first_key_even_if_a_later_one_held_it(tmp_path: Path) -> None:
-    """Two touched releases want one id: as in a fresh index, the first in key order gets
-    it, though the later one held it (its old row makes way; it once failed the UNIQUE
-    constraint and stopped every refresh)."""
+def test_releases_that_share_a_plain_id_get_their_own_suffixes_however_they_came(tmp_path: Path) -> None:
+    """Two releases of one day with the same first words: each id gets a suffix made from
+    its release alone, the same in a refresh and a fresh index; the plain id alone then
+    names neither, and names the one left again once the other is gone."""
     root = tmp_path / "pages"
     root.mkdir()
     (root / "z.txt").write_text(page("Same words here", "On May 1, 2020, the zeta event."))
     arch = open_archive(root, tmp_path)
     assert [r.id for r in everything(arch)] == ["2020-05-01-same-words-here"]
     (root / "b.txt").write_text(page("Same words here", "On May 1, 2020, the beta event."))
-    (root / "z.txt").write_text(page("Same words here", "On May 1, 2020, the zeta event.") + "\nMore.\n")
     arch.refresh(full=True)
     fresh = Archive(root, index_path(tmp_path / "fresh", root))
     fresh.refresh()
-    assert [r.to_dict() for r in everything(arch)] == [r.to_dict() for r in everything(fresh)]
-    beta = arch.get("2020-05-01-same-words-here")
-    assert beta.lead == "On May 1, 2020, the beta event."
-    assert arch.search("zeta", Selection())[0].release.id.startswith("2020-05-01-same-words-here-")
+    got = sorted(r.id for r in everything(arch))
+    assert got == sorted(r.id for r in everything(fresh))
+    assert len(got) == 2 and all(re.fullmatch(r"2020-05-01-same-words-here-[0-9a-f]{6}", i) for i in got)
+    with pytest.raises(Ambiguous):
+        arch.get("2020-05-01-same-words-here")
+    zeta = arch.search("zeta", Selection())[0].release
+    (root / "b.txt").unlink()
+    arch.refresh(full=True)
+    assert [r.id for r in everything(arch)] == ["2020-05-01-same-words-here"]
+    assert arch.get("2020-05-01-same-words-here").lead == zeta.lead
 
 
-def test_colliding_ids_get_a_suffix(tmp_path: Path) -> None:
+def test_colliding_suffixes_come_from_the_releases_identity(tmp_path: Path) -> None:
     root = tmp_path / "pages"
     root.mkdir()
     (root / "a.txt").write_text(page("Same words here", "On May 1, 2020, the first event."))
     (root / "b.txt").write_text(page("Same words here", "On May 1, 2020, the second event."))
-    ids = sorted(r.id for r in everything(open_archive(root, tmp_path)))
-    assert len(ids) == 2 and ids[0] == "2020-05-01-same-words-here"
-    # The suffix is the SHA-1 of the release's grouping key (its lead, folded): users keep
-    # ids, so it must not change with the module that computes it.
-    suffixes = {hashlib.sha1(f"on may 1 2020 the {n} event".encode()).hexdigest()[:6] for n in ("first", "second")}
-    assert ids[1].removeprefix("2020-05-01-same-words-here-") in suffixes
+    arch = open_archive(root, tmp_path)
+    for r in everything(arch):
+        item = identity.item_of("article", title=r.title, lead=r.lead, body=r.body)
+        assert r.id == f"2020-05-01-same-words-here-{identity.suffix(item, r.date)}"
 
 
 def test_an_index_keeps_the_name_earlier_versions_gave_it(tmp_path: Path) -> None:
@@ -342,12 +328,14 @@ def test_a_refresh_sees_what_another_process_indexed_meanwhile(archive_dir: Path
     listed, go, result = threading.Event(), threading.Event(), {}
 
     def other_process() -> None:
+        from cstonews.scan import scan
+
         b = Archive(archive_dir, db_file)
-        listing = b._scan_dirs(None)
+        listing = scan(archive_dir)
         listed.set()
         go.wait()
         try:
-            result["read"] = b._apply(listing, None).read
+            result["read"] = refresh.apply(b.db, archive_dir, listing, None).read
             result["count"] = b.count()
         except Exception as e:
             result["error"] = e
@@ -372,22 +360,14 @@ def test_a_refresh_sees_what_another_process_indexed_meanwhile(archive_dir: Path
 def test_bulk_first_index_builds_the_same_releases_as_one_page_at_a_time(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, cores: int
 ) -> None:
-    """A large first index builds releases in one sorted pass (grouped in a second process
-    when there are cores for it); a small one, or a refresh, key by key. All must give the
-    same releases, sources and ids, headline teasers included."""
+    """A large first index builds every release at the end; a small one, or a refresh,
+    as pages come. All must give the same releases, sources and ids, headline teasers
+    included."""
     import sys
 
-    from cstonews import archive as archive_module
+    from cstonews import database
 
-    monkeypatch.setattr(archive_module, "_cores", lambda: cores)
-    real_apart = archive_module._group_apart
-
-    def group_apart(*args: object) -> None:  # runs in the child: it leaves a mark
-        (tmp_path / "grouped-apart").touch()
-        real_apart(*args)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(archive_module, "_group_apart", group_apart)
-
+    monkeypatch.setattr(database, "cores", lambda: cores)
     sys.path.insert(0, str(Path(__file__).resolve().parent))
     import synth
 
@@ -395,27 +375,26 @@ def test_bulk_first_index_builds_the_same_releases_as_one_page_at_a_time(
     shutil.copytree(SAMPLES, root)
     for n, p in enumerate(synth.pages(400, seed=7)):
         (root / f"synth-{n:03d}.txt").write_text(p.text, encoding="utf-8")
-    # An article whose headline teaser sits on other pages, and a teaser of its own key too.
+    # An article whose headline teaser sits on other pages.
     lead = "The CSTO held a staff exercise of the collective forces near Lake Issyk-Kul."
     (root / "headline-article.txt").write_text(page("Exercise at Issyk-Kul", lead, "12.05.2021"), encoding="utf-8")
     for n in range(3):
         other = page(f"Another meeting {n}", f"Delegations met for round {n} of talks.", "13.05.2021",
                      sidebar=("Exercise at Issyk-Kul", lead))  # fmt: skip
         (root / f"headline-teaser-{n}.txt").write_text(other, encoding="utf-8")
-
-    monkeypatch.setattr(archive_module, "_RELEASE_BATCH", 16)  # the build writes many batches
+    monkeypatch.setattr(refresh, "RELEASE_BATCH", 16)  # the build writes many batches
 
     def releases(bulk_min: int, name: str) -> tuple[list[tuple[str, str]], set[str]]:
-        monkeypatch.setattr(archive_module, "BULK_MIN", bulk_min)
+        monkeypatch.setattr(refresh, "BULK_MIN", bulk_min)
         arch = Archive(root, index_path(tmp_path / name, root))
         arch.refresh()
-        rows = arch.db.execute("SELECT key, data FROM releases ORDER BY key").fetchall()
-        # The searchable text and the names, by release key (row ids depend on the order).
+        rows = arch.db.execute("SELECT id, data FROM releases ORDER BY id").fetchall()
+        # The searchable text and the names, by release id (row ids depend on the order).
         rows += arch.db.execute(
-            "SELECT r.key, f.title || '|' || f.body FROM fts f JOIN releases r ON r.rowid = f.rowid ORDER BY 1"
+            "SELECT r.id, f.title || '|' || f.body FROM fts f JOIN releases r ON r.rowid = f.rowid ORDER BY 1"
         ).fetchall()
         rows += arch.db.execute(
-            "SELECT r.key, n.kind || '|' || n.key || '|' || n.name FROM named n JOIN releases r "
+            "SELECT r.id, n.kind || '|' || n.key || '|' || n.name FROM named n JOIN releases r "
             "ON r.rowid = n.rowid ORDER BY 1, 2"
         ).fetchall()
         indexes = {n for (n,) in arch.db.execute("SELECT name FROM sqlite_master WHERE type = 'index'")}
@@ -426,17 +405,14 @@ def test_bulk_first_index_builds_the_same_releases_as_one_page_at_a_time(
     assert len(bulk) > 900
     assert bulk == one_by_one
     # The bulk read drops the item indexes and the build the release ones: both made again.
-    assert bulk_indexes == indexes >= {"items_key", "items_article_alias", "releases_newest", "named_key"}
+    assert bulk_indexes == indexes >= {"item_keys_key", "items_release", "releases_newest", "named_key"}
     headline = [d for _, d in bulk if '"Exercise at Issyk-Kul"' in d and '"article"' in d]
     assert len(headline) == 1 and headline[0].count("headline-teaser-") == 3
-    assert (tmp_path / "grouped-apart").exists() == (cores > 1 and hasattr(os, "fork"))
 
 
 def _bulk_archive(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, pages: int = 40) -> Path:
-    """A folder of pages, every first index of which is a bulk one, built apart."""
+    """A folder of pages, every first index of which is a bulk one."""
     import sys
-
-    from cstonews import archive as archive_module
 
     sys.path.insert(0, str(Path(__file__).resolve().parent))
     import synth
@@ -445,47 +421,38 @@ def _bulk_archive(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, pages: int = 
     root.mkdir()
     for n, p in enumerate(synth.pages(pages, seed=11)):
         (root / f"synth-{n:03d}.txt").write_text(p.text, encoding="utf-8")
-    monkeypatch.setattr(archive_module, "BULK_MIN", 0)
-    monkeypatch.setattr(archive_module, "_cores", lambda: 2)
-    monkeypatch.setattr(archive_module, "_RELEASE_BATCH", 4)
+    monkeypatch.setattr(refresh, "BULK_MIN", 0)
+    monkeypatch.setattr(refresh, "RELEASE_BATCH", 4)
     return root
 
 
-@pytest.mark.skipif(not hasattr(os, "fork"), reason="the failing build is patched in the parent")
-@pytest.mark.parametrize("how", ["raises", "dies"])
-def test_a_release_build_that_fails_leaves_its_releases_owed(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, how: str
-) -> None:
-    """The process grouping releases fails after a batch, or dies: the first index says so
-    (an error, not a hang), writes no release, and the next command builds them all."""
-    import sqlite3
-
-    from cstonews import archive as archive_module
+def test_a_release_build_that_fails_leaves_its_releases_owed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The release build of a first index fails after a batch: the index says so in one
+    line, keeps the pages it read and no release, and the next command builds them all."""
     from cstonews.errors import CstonewsError
 
     root = _bulk_archive(tmp_path, monkeypatch)
-    real = archive_module._grouped_releases
+    real = refresh._build_batch
+    calls = []
 
-    def failing(db: sqlite3.Connection, prefix: str):  # type: ignore[no-untyped-def]
-        batches = real(db, prefix)
-        yield next(batches)
-        if how == "dies":
-            os._exit(3)
-        raise sqlite3.OperationalError("disk I/O error")
+    def failing(*args: object) -> None:
+        calls.append(1)
+        if len(calls) > 1:
+            raise sqlite3.OperationalError("disk I/O error")
+        real(*args)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(archive_module, "_grouped_releases", failing)
+    monkeypatch.setattr(refresh, "_build_batch", failing)
     db_file = index_path(tmp_path / "cache", root)
     arch = Archive(root, db_file)
-    expected = (CstonewsError, "stopped") if how == "dies" else (sqlite3.OperationalError, "disk I/O error")
-    with pytest.raises(expected[0], match=expected[1]):
+    with pytest.raises(CstonewsError, match="disk I/O error"):
         arch.refresh()
-    assert arch.count()[1] == 0 and arch._releases_owed()
+    assert arch.count()[1] == 0 and refresh.releases_owed(arch.db)
     arch.close()
 
-    monkeypatch.setattr(archive_module, "_grouped_releases", real)
+    monkeypatch.setattr(refresh, "_build_batch", real)
     again = Archive(root, db_file)
     assert again.refresh().read == 0  # the pages were kept: only the releases are built
-    assert not again._releases_owed()
+    assert not refresh.releases_owed(again.db)
     whole = Archive(root, index_path(tmp_path / "whole", root))
     whole.refresh()
     assert everything(again) == everything(whole) and again.count()[1] > 40
@@ -496,11 +463,9 @@ def test_colliding_ids_get_a_suffix_in_a_bulk_build_too(tmp_path: Path, monkeypa
     (root / "a.txt").write_text(page("Same words here", "On May 1, 2020, the first event."))
     (root / "b.txt").write_text(page("Same words here", "On May 1, 2020, the second event."))
     same = [r for r in everything(open_archive(root, tmp_path)) if r.id.startswith("2020-05-01-same-words-here")]
-    suffix = hashlib.sha1(b"on may 1 2020 the second event").hexdigest()[:6]
-    assert sorted(r.id for r in same) == ["2020-05-01-same-words-here", f"2020-05-01-same-words-here-{suffix}"]
-    # The renamed release's JSON says its new id, written as every release's is.
-    renamed = next(r for r in same if r.id.endswith(suffix))
-    assert renamed.lead == "On May 1, 2020, the second event." and renamed.sources == [str(root / "b.txt")]
+    assert len(same) == 2 and all(re.fullmatch(r"2020-05-01-same-words-here-[0-9a-f]{6}", r.id) for r in same)
+    second = next(r for r in same if "second" in r.lead)
+    assert second.sources == [str(root / "b.txt")]
 
 
 @pytest.mark.parametrize("bulk_min", [0, 10**9])
@@ -509,10 +474,9 @@ def test_a_teaser_of_its_own_gets_its_names_at_indexing(
 ) -> None:
     """Pages are read without teasers' names; a teaser whose article is not in the archive
     gets them when it becomes a release, in a first index and a refresh alike."""
-    from cstonews import archive as archive_module
     from cstonews.parse import parse_page
 
-    monkeypatch.setattr(archive_module, "BULK_MIN", bulk_min)
+    monkeypatch.setattr(refresh, "BULK_MIN", bulk_min)
     teaser = (
         "13.05.2021",
         "The CSTO Secretary General Stanislav Zas met the Ambassador of Armenia in Moscow to discuss Afghanistan.",
@@ -552,161 +516,6 @@ def test_the_full_text_index_gathers_16_mb_of_terms_before_writing_a_segment(tmp
     assert arch.db.execute("SELECT v FROM fts_config WHERE k = 'hashsize'").fetchone() == (16 << 20,)
 
 
-def test_a_bulk_build_merges_full_text_segments_less_often_and_leaves_the_default(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    from cstonews import archive as archive_module
-
-    root = _bulk_archive(tmp_path, monkeypatch, pages=12)
-    seen: list[tuple[int]] = []
-    real = Archive._write_releases
-
-    def write(self: Archive, rows: object) -> None:
-        seen.append(self.db.execute("SELECT v FROM fts_config WHERE k = 'automerge'").fetchone())
-        real(self, rows)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(archive_module.Archive, "_write_releases", write)
-    arch = open_archive(root, tmp_path)
-    assert seen and set(seen) == {(16,)}
-    assert arch.db.execute("SELECT v FROM fts_config WHERE k = 'automerge'").fetchone() == (4,)
-
-
-@given(st.text(alphabet=st.sampled_from(list("abc DEF_.,;—…'\"\u00a0\t\nЖжСс12éß") + [" "] * 6), max_size=700))
-@example("." * 300 + " word" * 100)  # the key's words are not in the start of the text
-@example("x" * 150 + " " + "y" * 300)  # a word cut where the start ends
-def test_match_key_is_the_words_of_the_text_one_space_apart_240_characters_at_most(text: str) -> None:
-    folded = fold_lookalikes(text).casefold().rstrip(". …")
-    assert match_key(text) == re.sub(r"[\W_]+", " ", folded).strip()[:240]
-
-
-# Texts holding what the splice looks for: quotes, brackets, `"sources":[`, `],"`.
-_TRICKY = st.lists(
-    st.sampled_from([*'ab"\\], []{}:Ж\n\u2028', '"sources":[', '"sources":', '],"', "],", '"sources": [', '], "', "sources"]),
-    max_size=12,
-).map("".join)
-
-
-@given(
-    st.lists(_TRICKY, max_size=3),
-    st.lists(_TRICKY, max_size=3),
-    _TRICKY,
-    st.lists(st.fixed_dictionaries({"name": _TRICKY, "role": st.none() | _TRICKY}), max_size=2),
-)
-@example(old=["],"], new=[], text="", roles=[])  # a source ending as the list does
-def test_a_stored_release_with_new_sources_is_what_storing_it_afresh_gives(
-    old: list[str], new: list[str], text: str, roles: list[dict[str, str | None]]
-) -> None:
-    """The release build splices a group's sources into the article's stored JSON instead
-    of writing it out again: the bytes must be the same whatever the texts around them hold."""
-    from cstonews.archive import _stored, _with_sources
-    from cstonews.release import Release
-
-    r = Release("2020-01-01-x", "article", "en", text, None, None, None, text, body=[text],
-                people=old, sources=old, roles=roles)  # fmt: skip
-    stored = _stored(r)
-    assert json.loads(stored) == r.to_dict()
-    r.sources = new
-    assert _with_sources(stored, old, new) == _stored(r)
-    # JSON not laid out as `_stored` writes it (here, sources last) is decoded whole.
-    assert _with_sources(b'{"id": "x", "sources": ["a]"]}', ["a]"], new) == json.dumps(
-        {"id": "x", "sources": new}, ensure_ascii=False, separators=(",", ":")
-    ).encode()
-
-
-def test_a_release_with_a_lone_surrogate_is_stored_as_escaped_json() -> None:
-    """orjson refuses lone surrogates (no page decodes to one, but a release must never
-    stop an index): the standard library writes them escaped, and they read back."""
-    from cstonews.archive import _stored, _with_sources
-    from cstonews.release import Release
-
-    r = Release("2020-01-01-x", "article", "en", "T\udcff", None, None, None, "Lead Ж", sources=["a"])
-    stored = _stored(r)
-    assert json.loads(stored) == r.to_dict() and b"\\udcff" in stored
-    assert json.loads(_with_sources(stored, ["a"], ["b\udcfe"]))["sources"] == ["b\udcfe"]
-    assert json.loads(_with_sources(_stored(Release("x", "article", "en", "T", None, None, None, "L")), [], ["\udcfe"]))[
-        "sources"
-    ] == ["\udcfe"]
-
-
-def test_the_release_builds_pipe_is_widened_to_1_mb() -> None:
-    fcntl = pytest.importorskip("fcntl")
-    if not hasattr(fcntl, "F_GETPIPE_SZ"):
-        pytest.skip("pipe sizes are Linux's")
-    from cstonews.archive import _widen_pipe
-
-    r, w = os.pipe()
-    try:
-        _widen_pipe(w)
-        size = fcntl.fcntl(w, fcntl.F_GETPIPE_SZ)
-        limit = int(Path("/proc/sys/fs/pipe-max-size").read_text())
-        assert size == 1 << 20 or (size == 65536 and limit < 1 << 20)
-    finally:
-        os.close(r)
-        os.close(w)
-
-
-def _pages_to_read(root: Path, n: int) -> list[tuple[str, tuple[int, int]]]:
-    root.mkdir()
-    for i in range(n):
-        (root / f"p{i:03d}.txt").write_text(
-            page(f"Meeting {i} in Minsk", f"On May {1 + i % 28}, 2021, meeting {i} was held in Minsk.")
-        )
-    (root / "empty.txt").write_bytes(b"")
-    (root / "gone.txt").symlink_to(root / "nowhere.txt")
-    files = []
-    for p in sorted(root.iterdir()):
-        st = p.lstat()
-        files.append((p.name, (st.st_size, st.st_mtime_ns)))
-    return files
-
-
-def test_pages_read_by_workers_are_those_read_in_process_in_the_same_order(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    from cstonews import archive as archive_module
-
-    files = _pages_to_read(tmp_path / "a", 50)
-    monkeypatch.setattr(archive_module, "_cores", lambda: 1)
-    alone = list(archive_module.read_pages(tmp_path / "a", files))
-    monkeypatch.setattr(archive_module, "_cores", lambda: 2)
-    monkeypatch.setattr(archive_module, "PARALLEL_MIN", 0)
-    monkeypatch.setattr(archive_module, "_CHUNK", 3)  # many chunks, a few in flight at a time
-    monkeypatch.setattr(archive_module, "_AHEAD", 2)
-    apart = list(archive_module.read_pages(tmp_path / "a", files))
-    assert [p.rel for p in apart] == [rel for rel, _ in files]
-    assert apart == alone
-    assert any(p.items for p in apart) and any("cannot read" in " ".join(p.warnings) for p in apart)
-
-
-@pytest.mark.parametrize("how", ["raises", "dies"])
-def test_a_worker_that_fails_stops_the_reading_with_an_error_not_a_hang(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, how: str
-) -> None:
-    from cstonews import archive as archive_module
-    from cstonews.errors import CstonewsError
-
-    files = _pages_to_read(tmp_path / "a", 40)
-    real = archive_module.read_page_rows
-
-    def failing(top: str, rel: str, sm: tuple[int, int]) -> object:  # in the worker (forked)
-        if rel == "p030.txt":
-            if how == "dies":
-                os._exit(3)
-            raise RuntimeError("a bug in the parser")
-        return real(top, rel, sm)
-
-    monkeypatch.setattr(archive_module, "read_page_rows", failing)
-    monkeypatch.setattr(archive_module, "_cores", lambda: 2)
-    monkeypatch.setattr(archive_module, "PARALLEL_MIN", 0)
-    monkeypatch.setattr(archive_module, "_CHUNK", 2)
-    want = (CstonewsError, "a worker process ended early") if how == "dies" else (RuntimeError, "a bug")
-    got = []
-    with pytest.raises(want[0], match=want[1]):
-        for p in archive_module.read_pages(tmp_path / "a", files):
-            got.append(p.rel)
-    assert got == [rel for rel, _ in files][: got.index("p029.txt") + 1]  # every page before, in order
-
-
 def test_a_page_the_parser_fails_on_is_skipped_with_a_warning_and_the_others_are_read(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -732,39 +541,6 @@ def test_a_page_the_parser_fails_on_is_skipped_with_a_warning_and_the_others_are
                     "a bug in cstonews, please report it"),
     ]  # fmt: skip
     assert summary(report.warnings) == "1 page the parser failed on"
-
-
-def test_work_sent_to_a_worker_that_has_died_is_reported_in_order_not_as_a_broken_pipe(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    # The race `test_a_worker_that_fails_stops_the_reading_...[dies]` runs into when parsing
-    # is quick: the parent hands a chunk to a worker that has already died. Made certain
-    # here by waiting for the death first.
-    from cstonews import archive as archive_module
-    from cstonews.errors import CstonewsError
-
-    files = [f for f in _pages_to_read(tmp_path / "a", 6) if f[0].startswith("p")]
-    real = archive_module.read_page_rows
-
-    def failing(top: str, rel: str, sm: tuple[int, int]) -> object:  # in the worker (forked)
-        if rel == "p003.txt":
-            os._exit(3)
-        return real(top, rel, sm)
-
-    monkeypatch.setattr(archive_module, "read_page_rows", failing)
-    top = str(tmp_path / "a")
-    workers = archive_module._Readers(2)
-    try:
-        workers.send(0, (top, files[0:2]))  # worker 0
-        workers.send(1, (top, files[2:4]))  # worker 1: reads p002, then dies at p003
-        workers.procs[1].join(timeout=30)
-        assert workers.procs[1].exitcode == 3
-        workers.send(3, (top, files[4:6]))  # to the dead worker: no BrokenPipeError
-        assert [p.rel for p in workers.recv(0)] == ["p000.txt", "p001.txt"]
-        with pytest.raises(CstonewsError, match="a worker process ended early"):
-            workers.recv(1)
-    finally:
-        workers.close()
 
 
 @pytest.mark.parametrize(

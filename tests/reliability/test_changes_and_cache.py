@@ -9,7 +9,7 @@ import shutil
 import threading
 from pathlib import Path
 
-from conftest import Untouched, cst, good_pages, needs_permissions, page
+from conftest import SAMPLES, Untouched, cst, good_pages, needs_permissions, page
 
 
 def titles(root: Path, cache: Path, **kw: bool) -> tuple[set[str], str]:
@@ -181,3 +181,44 @@ def test_text_in_the_index_that_is_not_utf8_is_a_damaged_index(tmp_path: Path) -
     assert r.err == "cstonews: the index is damaged (text in it is not UTF-8): `cstonews index --rebuild` makes it anew\n"
     assert cst("--archive", str(root), "index", "--rebuild", cache=cache).code == 0
     assert len(_ids(root, cache)) == 3
+
+
+def test_what_cannot_be_read_for_a_while_stays_in_the_archive(tmp_path: Path, untouched: Untouched) -> None:
+    """A folder or a page that cannot be read is named in one line, and its releases stay
+    until it can be read again; the first command after that picks up what changed."""
+    needs_permissions()
+    root = tmp_path / "archive"
+    shutil.copytree(SAMPLES, root / "saved")
+    cache = tmp_path / "cache"
+    everything = cst("--archive", str(root), "list", "-n", "0", "-f", "ids", cache=cache, drop_root=True)
+    assert everything.code == 0 and len(everything.out.splitlines()) == 16
+    # A page saved into the folder (its time changes), which then cannot be listed.
+    (root / "saved" / "new.txt").write_text("Summit in Astana\n\nOn June 9, 2021, leaders met.\n\nBack to the section\n")
+    (root / "saved").chmod(0o300)  # can be entered, not listed
+    try:
+        touch = root / "later.txt"
+        touch.write_text("Talks in Minsk\n\nOn May 3, 2021, talks were held in Minsk.\n\nBack to the section\n")
+        r = cst("--archive", str(root), "list", "-n", "0", "-f", "ids", cache=cache, drop_root=True)
+        assert r.code == 0 and "Traceback" not in r.err
+        assert r.err.count("cannot read the folder saved") == 1 and len(r.err.splitlines()) == 1
+        assert set(everything.out.splitlines()) < set(r.out.splitlines())  # kept, and the new page
+        assert not any("summit-in-astana" in i for i in r.out.splitlines())
+    finally:
+        (root / "saved").chmod(0o755)
+    r = cst("--archive", str(root), "list", "-n", "0", "-f", "ids", cache=cache, drop_root=True)
+    assert r.err == "" and any("summit-in-astana" in i for i in r.out.splitlines())
+    # A page saved again, which then cannot be read: the copy last read stays.
+    page = root / "saved" / "2019-04-02-arms-control-consultations.txt"
+    with page.open("a", encoding="utf-8") as f:
+        f.write("\nA closing paragraph added later.\n")
+    page.chmod(0)
+    try:
+        r = cst("--archive", str(root), "index", cache=cache, drop_root=True)
+        assert r.code == 0 and r.err.count("2019-04-02-arms-control-consultations.txt") == 1
+        shown = cst("--archive", str(root), "show", "2019-04-02-consultations", cache=cache, drop_root=True)
+        assert shown.code == 0 and "exchange of views" in shown.out and "added later" not in shown.out
+    finally:
+        page.chmod(0o644)
+    shown = cst("--archive", str(root), "show", "2019-04-02-consultations", cache=cache, drop_root=True)
+    assert shown.code == 0 and "A closing paragraph added later." in shown.out
+    untouched.watch(root)

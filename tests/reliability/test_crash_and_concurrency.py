@@ -82,7 +82,7 @@ def test_sigkill_during_index_loses_nothing(tmp_path: Path, untouched: Untouched
     # A first index drops the item indexes while it reads: the command that finished it made them.
     with closing(sqlite3.connect(index_path(cache, root))) as db:
         indexes = {n for (n,) in db.execute("SELECT name FROM sqlite_master WHERE type = 'index'")}
-    assert {"items_key", "items_article_alias", "releases_newest", "named_key"} <= indexes
+    assert {"item_keys_key", "items_release", "releases_newest", "named_key"} <= indexes
 
 
 def test_processes_indexing_and_querying_at_once_agree(tmp_path: Path, untouched: Untouched) -> None:
@@ -133,25 +133,17 @@ def test_a_read_command_does_not_fail_behind_a_long_index(tmp_path: Path) -> Non
     assert Archive(root, db).refresh().read == 2
 
 
-# Killed halfway through the work it handed to other processes: `read_pages` after its
-# first page, the release build after its first batch (both children then still have
-# work to send). argv: archive folder, index file, which.
+# Killed halfway through reading pages in worker processes, which then still have work to
+# send. argv: archive folder, index file, which.
 _KILLED_MIDWAY = """
 import os, signal, sys
 from pathlib import Path
-from cstonews import archive
-root, db_file, which = Path(sys.argv[1]), Path(sys.argv[2]), sys.argv[3]
-archive._cores = lambda: 2
-if which == "read":
-    files = sorted((p.name, (p.stat().st_size, p.stat().st_mtime_ns)) for p in root.iterdir())
-    going = archive.read_pages(root, files)  # held: a generator let go of cleans up
-    next(going)
-else:
-    archive._RELEASE_BATCH = 20
-    arch = archive.Archive(root, db_file)
-    arch.db.execute("INSERT OR REPLACE INTO meta VALUES('releases', 'owed')")
-    going = arch._release_batches()
-    next(going)
+from cstonews import database, reading
+root = Path(sys.argv[1])
+database.cores = lambda: 2
+files = sorted((p.name, (p.stat().st_size, p.stat().st_mtime_ns, p.stat().st_ino)) for p in root.iterdir())
+going = reading.read_pages(str(root), files)  # held: a generator let go of cleans up
+next(going)
 os.kill(os.getpid(), signal.SIGKILL)
 """
 
@@ -163,7 +155,7 @@ def test_processes_a_killed_index_started_end_with_it(tmp_path: Path) -> None:
     assert cst("--archive", str(root), "list", "-n", "1", cache=tmp_path / "cache").code == 0
     made = index_path(tmp_path / "cache", root)
     made.rename(db_file)
-    for which in ("read", "build"):
+    for which in ("read",):
         marker = f"{tmp_path}/{which}"
         p = subprocess.run([sys.executable, "-c", _KILLED_MIDWAY, str(root), str(db_file), which, marker])
         assert p.returncode == -signal.SIGKILL

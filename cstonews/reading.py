@@ -1,0 +1,182 @@
+"""Page files read into the rows the index stores: on several cores, in worker processes.
+
+A page file yields *items* (its article and its teasers). Each is stored twice over: as
+the release the parser read (`data`, JSON) and as identity sees it (`ident`, with the
+keys by which it meets other items; see `identity`).
+"""
+
+from __future__ import annotations
+
+import errno
+import json
+import os
+from collections import deque
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from cstonews import identity
+from cstonews.errors import CstonewsError, ExitCode
+from cstonews.release import PageReading, Release
+from cstonews.scan import FileStat
+
+# A saved page is tens of kilobytes; a file far larger is something else, and reading it
+# would stall every command that refreshes.
+MAX_PAGE_BYTES = 4 * 1024 * 1024
+# Reading in parallel pays for its worker processes from this many files on.
+PARALLEL_MIN = 300
+CHUNK = 16  # pages a worker is given at a time
+AHEAD = 4  # chunks per worker in flight: enough to keep workers busy, and memory flat
+
+
+@dataclass
+class StoredItem:
+    ord: int
+    kind: str
+    ident: str  # JSON of the identity item, without its row id
+    data: bytes  # JSON of the release, UTF-8
+    keys: list[tuple[int, bool]]
+
+
+@dataclass
+class PageRows:
+    """One page file as read, ready for the index."""
+
+    rel: str
+    stat: FileStat
+    warnings: list[str]
+    items: list[StoredItem]
+    unsettled: bool = False  # the file changed while it was read: read it again next time
+    unreadable: bool = False  # it is there but cannot be read now: keep what the index had
+
+
+def read_file(root: str, rel: str, stat: FileStat) -> PageRows:
+    """Read and parse one page file. Never raises."""
+    from cstonews import parse  # its patterns cost start-up time; only refreshes need it
+
+    path = os.path.join(root, rel)
+    data: bytes | None = None
+    if stat[0] > MAX_PAGE_BYTES and os.path.isfile(path):
+        why = f"too large for a saved page ({stat[0] / 1e6:.1f} MB; pages are under {MAX_PAGE_BYTES >> 20} MB)"
+        return PageRows(rel, stat, [why], [])
+    try:
+        with open(path, "rb", buffering=0) as f:
+            data = f.readall()
+    except OSError as e:
+        gone = e.errno == errno.ENOENT and not os.path.islink(path)
+        return PageRows(rel, stat, [read_error(path, e)], [], unreadable=not gone)
+    page = parse.read_page(data, rel, teaser_entities=False)  # names: see as_release
+    unsettled = _stat(path) != stat
+    if unsettled:
+        # Stored with an impossible mtime, so that the next refresh reads it again rather
+        # than trust a half-written copy.
+        stat = (stat[0], -1, stat[2])
+    return PageRows(rel, stat, page.warnings, items_of(page, stat[1]), unsettled)
+
+
+def items_of(page: PageReading, saved: int) -> list[StoredItem]:
+    """The items of a page as read, for the index."""
+    cut = any(w.startswith("page is cut off") for w in page.warnings)
+    found = [*page.teasers, page.article] if page.article else list(page.teasers)
+    out = []
+    for n, r in enumerate(found):
+        if not (r.lead or r.title or r.body):
+            continue
+        it = identity.item_of(
+            r.kind, title=r.title, lead=r.lead, body=r.body, date=r.date, precision=r.date_precision,
+            attachments=r.attachments, source=page.source, ord=n, cut=cut, saved=saved,
+        )  # fmt: skip
+        ident = json.dumps(it.to_list()[1:], ensure_ascii=False, separators=(",", ":"))
+        out.append(StoredItem(n, r.kind, ident, stored(r), identity.keys(it)))
+    return out
+
+
+def ident_item(ref: int, ident: str) -> identity.Item:
+    """The identity item stored as `ident` (see `items_of`), with its row id."""
+    return identity.Item.from_list([ref, *json.loads(ident)])
+
+
+def stored(release: Release) -> bytes:
+    """A release as the index stores it: its JSON in UTF-8, compact (by orjson, which
+    also lets the bytes cross from a worker into SQLite without being decoded)."""
+    import orjson  # only writes need it: read commands do not load it
+
+    try:
+        return orjson.dumps(release)
+    except TypeError:  # a lone surrogate: escaped, as the standard library can
+        return json.dumps(vars(release), separators=(",", ":")).encode()
+
+
+def read_error(path: str, e: OSError) -> str:
+    """Why a page file could not be read, in plain words."""
+    if e.errno == errno.ELOOP:
+        return "cannot read: a symbolic link loop"
+    if os.path.islink(path) and e.errno == errno.ENOENT:
+        return "cannot read: a broken symbolic link"
+    return f"cannot read: {e.strerror or e}"
+
+
+def _stat(path: str) -> FileStat | None:
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return st.st_size, st.st_mtime_ns, st.st_ino
+
+
+def read_pages(root: str, files: list[tuple[str, FileStat]]) -> Iterator[PageRows]:
+    """Read page files, in order; on several cores, in a pool of worker processes."""
+    from cstonews.database import cores
+
+    n = cores()
+    if n < 2 or len(files) < PARALLEL_MIN:
+        for rel, st in files:
+            yield read_file(root, rel, st)
+        return
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
+
+    methods = multiprocessing.get_all_start_methods()
+    ctx = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
+    chunks = [files[i : i + CHUNK] for i in range(0, len(files), CHUNK)]
+    pool = ProcessPoolExecutor(n, mp_context=ctx, initializer=_worker_start, initargs=(os.getpid(),))
+    try:
+        pending: deque[Any] = deque()
+        todo = iter(chunks)
+        for chunk in todo:
+            pending.append(pool.submit(_read_chunk, root, chunk))
+            if len(pending) >= n * AHEAD:
+                break
+        while pending:
+            try:
+                got = pending.popleft().result()
+            except BrokenProcessPool:
+                raise CstonewsError("reading pages stopped: a worker process ended early", ExitCode.INTERNAL) from None
+            nxt = next(todo, None)
+            if nxt is not None:
+                pending.append(pool.submit(_read_chunk, root, nxt))
+            yield from got
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _read_chunk(root: str, chunk: list[tuple[str, FileStat]]) -> list[PageRows]:
+    return [read_file(root, rel, st) for rel, st in chunk]
+
+
+def _worker_start(parent: int) -> None:
+    """In a worker: leave Ctrl-C to the parent, and end when the parent has gone (even
+    killed), rather than wait for work forever."""
+    import signal
+    import threading
+    import time
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(0.5)
+        os._exit(1)
+
+    threading.Thread(target=watch, daemon=True).start()
