@@ -20,6 +20,14 @@ SAMPLES = Path(__file__).resolve().parent.parent / "samples"
 RARE_PHRASE = "lake sevan water protocol"  # planted in one article in a thousand
 COMMON_WORD = "security"
 RARE_EVERY = 1000
+# One lead in twenty opens with the same long preamble: distinct articles whose leads
+# share their first 300 characters must stay distinct releases.
+PREAMBLE_EVERY = 20
+PREAMBLE = (
+    "In accordance with the Plan of the main activities of the Collective Security Treaty Organization "
+    "approved by the Council of Foreign Ministers, and following the decisions of the Collective Security "
+    "Council on strengthening cooperation in the field of security, the CSTO Secretariat reports that"
+)
 _MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"]
 _FIRST_DAY = date(2005, 1, 1)
 _DAYS = (date(2026, 10, 31) - _FIRST_DAY).days
@@ -87,6 +95,8 @@ def article(seed: int, number: int, edit: int = 0) -> Article:
         lead = f"{_MONTHS[day.month - 1]} {day.day} of this year. " + _vary(rng, opening, w, 3)
     else:
         lead = f"On {_MONTHS[day.month - 1]} {day.day}, {day.year}, " + _vary(rng, opening, w, 3)
+    if number % PREAMBLE_EVERY == 3:
+        lead = f"{PREAMBLE} {lead[0].lower()}{lead[1:]}"
     body = [_vary(rng, rng.choice(p.paragraphs), w, 4) for _ in range(rng.randint(2, 5))]
     if number % RARE_EVERY == 7:
         body[-1] += f" The parties signed the {RARE_PHRASE.title()}."
@@ -105,7 +115,7 @@ def page_text(seed: int, number: int, total: int, edit: int = 0) -> str:
     out: list[str] = []
     if layout != "none":
         dated = rng.random() < 0.5
-        for j in range(1, rng.randint(2, 4) + 1):
+        for j in range(1, 5):  # four other articles, as a sidebar shows them
             other = article(seed, (number + j) % total)
             if dated:
                 out.append(other.day.strftime("%d.%m.%Y"))

@@ -107,24 +107,20 @@ def median_of(runs: int, cmd: list[str], env: dict[str, str]) -> tuple[float, st
     return statistics.median(r["s"] for r in results), str(results[-1]["out"])
 
 
-def parse_throughput(root: Path, pages_read: int = 5000, teaser_entities: bool = True, pure: bool = False) -> tuple[float, bool]:
-    """Pages per second of the parse module alone, on one core, and whether that module
-    was compiled (by mypyc, when a wheel is built): one pass over distinct pages, in a
-    fresh process, so that no page is read twice and no cache starts warm.
+def parse_throughput(root: Path, pages_read: int = 5000, teaser_entities: bool = True) -> float:
+    """Pages per second of the parse module alone, on one core: one pass over distinct
+    pages, in a fresh process, so that no page is read twice and no cache starts warm.
 
     `teaser_entities=False` reads pages as the index does: a teaser's countries and
-    people are worked out only if it becomes a release of its own. `pure=True` reads
-    with the Python source beside this script instead of the installed cstonews."""
-    env = {**os.environ, "PYTHONPATH": str(HERE.parent)} if pure else None
+    people are worked out only if it becomes a release of its own."""
     out = subprocess.run(
         [sys.executable, __file__, "--parse-pass", str(root), str(pages_read), str(int(teaser_entities))],
-        capture_output=True, text=True, check=True, env=env,
+        capture_output=True, text=True, check=True,
     )  # fmt: skip
-    rate, compiled = out.stdout.split()
-    return float(rate), compiled == "compiled"
+    return float(out.stdout)
 
 
-def _parse_pass(root: Path, pages_read: int, teaser_entities: bool = True) -> tuple[float, bool]:
+def _parse_pass(root: Path, pages_read: int, teaser_entities: bool = True) -> float:
     from cstonews import parse
 
     files = sorted(root.rglob("*.txt"))[:pages_read]
@@ -132,7 +128,7 @@ def _parse_pass(root: Path, pages_read: int, teaser_entities: bool = True) -> tu
     start = time.perf_counter()
     for data, name in datas:
         parse.read_page(data, name, teaser_entities)
-    return len(datas) / (time.perf_counter() - start), not str(parse.__file__).endswith(".py")
+    return len(datas) / (time.perf_counter() - start)
 
 
 def compile_package() -> None:
@@ -157,6 +153,8 @@ def bench_size(size: int, runs: int, seed: int, work: Path) -> dict[str, object]
         return {**env, "CSTONEWS_CACHE_DIR": str(cache)}
 
     cold = [timed([*base, "index"], fresh_env(), sample_memory=True) for _ in range(runs)]
+    # "N pages, M releases in ...": every page holds a distinct article.
+    releases = int(str(cold[-1]["out"]).split(" pages, ")[1].split(" ")[0])
     env["CSTONEWS_CACHE_DIR"] = str(cache)
     cold_s = statistics.median(r["s"] for r in cold)
 
@@ -181,6 +179,7 @@ def bench_size(size: int, runs: int, seed: int, work: Path) -> dict[str, object]
         "pages": size,
         "archive_mb": round(sum(f.stat().st_size for f in root.rglob("*.txt")) / 1e6, 1),
         "generate_s": round(written, 2),
+        "releases": releases,
         "cold_index_s": cold_s,
         "cold_pages_per_s": size / cold_s,
         "cold_peak_rss_mb": max(r["rss_mb"] for r in cold),
@@ -211,6 +210,7 @@ def bench_size(size: int, runs: int, seed: int, work: Path) -> dict[str, object]
 
 
 ROWS = [
+    ("releases (one per page)", "releases", None),
     ("first index", "cold_index_s", None),
     ("  pages/s", "cold_pages_per_s", None),
     ("  peak RSS, largest process (MB)", "cold_peak_rss_mb", None),
@@ -237,23 +237,17 @@ def table(results: dict[str, object]) -> str:
         cells = []
         for s in sizes:
             v = s[key]
-            cell = f"{v:,.0f}" if key.endswith(("per_s", "_mb")) else f"{v:.3f} s"
+            cell = f"{v:,.0f}" if key.endswith(("per_s", "_mb", "releases")) else f"{v:.3f} s"
             if ratio:
                 cell += f" ({s['ratios'][ratio]:.2f}x)"
             cells.append(f"{cell:>22}")
         lines.append(f"{label:36}" + "".join(cells))
     lines.append("")
     lines.append("In brackets: list/show/search over the import floor; grep over search; the refresh over the first index.")
-    how = "compiled with mypyc" if results["parse_compiled"] else "pure Python: not compiled"
     lines.append(
-        f"Parse module alone, one core ({how}): {results['parse_pages_per_s']:,.0f} pages/s with every teaser's "
+        f"Parse module alone, one core: {results['parse_pages_per_s']:,.0f} pages/s with every teaser's "
         f"names; {results['parse_as_indexed_pages_per_s']:,.0f} pages/s as the index reads pages (teasers' names deferred)"
     )
-    if results["parse_compiled"]:
-        lines.append(
-            f"The same, as pure Python: {results['parse_pure_pages_per_s']:,.0f} and "
-            f"{results['parse_pure_as_indexed_pages_per_s']:,.0f} pages/s"
-        )
     m = results["machine"]
     assert isinstance(m, dict)
     lines.append(f"Machine: {m['cores']} cores, Python {m['python']}, {m['platform']}")
@@ -262,8 +256,7 @@ def table(results: dict[str, object]) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     if argv is None and sys.argv[1:2] == ["--parse-pass"]:  # the child of parse_throughput
-        rate, compiled = _parse_pass(Path(sys.argv[2]), int(sys.argv[3]), sys.argv[4:5] != ["0"])
-        print(rate, "compiled" if compiled else "python")
+        print(_parse_pass(Path(sys.argv[2]), int(sys.argv[3]), sys.argv[4:5] != ["0"]))
         return 0
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--sizes", default="1000,10000,100000", help="archive sizes, comma-separated")
@@ -291,10 +284,8 @@ def main(argv: list[str] | None = None) -> int:
             print(f"… {size:,} pages", file=sys.stderr, flush=True)
             results["sizes"].append(bench_size(size, args.runs, args.seed, work))  # type: ignore[attr-defined]
         largest = work / f"archive-{max(sizes)}"
-        results["parse_pages_per_s"], results["parse_compiled"] = parse_throughput(largest)
-        results["parse_as_indexed_pages_per_s"], _ = parse_throughput(largest, teaser_entities=False)
-        results["parse_pure_pages_per_s"], _ = parse_throughput(largest, pure=True)
-        results["parse_pure_as_indexed_pages_per_s"], _ = parse_throughput(largest, teaser_entities=False, pure=True)
+        results["parse_pages_per_s"] = parse_throughput(largest)
+        results["parse_as_indexed_pages_per_s"] = parse_throughput(largest, teaser_entities=False)
     finally:
         if args.work is None:
             shutil.rmtree(work, ignore_errors=True)

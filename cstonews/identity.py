@@ -23,6 +23,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from datetime import date
 from hashlib import blake2b
 from typing import Any
@@ -44,7 +45,12 @@ _SALUTATION = re.compile(
     r"^(dear|distinguished|esteemed|ladies and gentlemen|good (morning|afternoon|evening)|hello|"
     r"уважаем\w*|дорог\w*|добр\w+ (день|утро|вечер)|здравствуйте)\b"
 )
-_OPEN_END = re.compile(r"(…|\.\.\.|[^.!?»\"”)\]])\s*$")
+
+
+def _open_end(text: str) -> bool:
+    """Might a teaser's text be cut short: no final full stop, or an ellipsis?"""
+    end = text.rstrip()
+    return not end.endswith((".", "!", "?", "»", '"', "”", ")", "]")) or end.endswith(("…", "..."))
 
 
 def words(text: str) -> str:
@@ -55,6 +61,22 @@ def words(text: str) -> str:
 def digest(key: str) -> int:
     """A 64-bit hash of a normalised text, as SQLite stores integers."""
     return int.from_bytes(blake2b(key.encode("utf-8", "surrogateescape"), digest_size=8).digest(), "big", signed=True)
+
+
+_MASK = (1 << 64) - 1
+
+
+def _mix(a: int, b: int) -> int:
+    """A key made of two hashes, without hashing again (64-bit multiply-xor)."""
+    h = ((a & _MASK) * 0x9E3779B97F4A7C15 ^ (b & _MASK)) * 0xBF58476D1CE4E5B9 & _MASK
+    return h - (1 << 64) if h >> 63 else h
+
+
+@lru_cache(maxsize=16384)  # the same sidebar teasers recur on page after page
+def _paragraph(text: str) -> tuple[str, int, bool]:
+    """(normalised words, their hash, identifying?) of a paragraph."""
+    key = words(text)
+    return key, digest(key), identifying(key)
 
 
 def identifying(key: str) -> bool:
@@ -127,11 +149,13 @@ def item_of(
     ord: int = 0,
     cut: bool = False,
     saved: int = 0,
+    slug: str | None = None,
 ) -> Item:
-    """The item a page's article or teaser makes (its fields as the parser read them)."""
+    """The item a page's article or teaser makes (its fields as the parser read them).
+    `slug` is the readable part of its id, if the parser made one already."""
     paras = list(body) or ([lead] if lead else [])
-    keys = [words(p) for p in paras]
-    lead_key = words(lead) if lead else ""
+    read = [_paragraph(p) for p in paras]
+    lead_key, lead_hash, _ = _paragraph(lead) if lead else ("", 0, False)
     title_key = words(title) if title else None
     text = paras[-1] if paras else ""
     return Item(
@@ -142,16 +166,16 @@ def item_of(
         date=date,
         precision=precision if date else None,
         title=title_key or None,
-        paras=tuple(digest(k) for k in keys),
-        marks=tuple(identifying(k) for k in keys),
-        lead=digest(lead_key) if lead_key else None,
-        opening=lead_key if kind == "article" else (keys[0] if keys else ""),
-        open_end=kind == "teaser" and bool(_OPEN_END.search(text)),
+        paras=tuple(h for _, h, _ in read),
+        marks=tuple(m for _, _, m in read),
+        lead=lead_hash if lead_key else None,
+        opening=lead_key if kind == "article" else (read[0][0] if read else ""),
+        open_end=kind == "teaser" and _open_end(text),
         cut=cut and kind == "article",
         size=sum(len(p) for p in paras),
         saved=saved,
         attachments=tuple(sorted(attachments)),
-        slug=slugify(title or lead or ""),
+        slug=slug or slugify(title or lead or ""),
     )
 
 
@@ -162,40 +186,43 @@ def item_of(
 # teaser cut short to find, but two articles whose leads start alike are not linked by it.
 
 
+# What each key is of: mixed into its hash, so that keys of different kinds never meet.
+_T, _H, _F, _P, _S, _G = (digest(k) for k in ("title", "title start", "body", "paragraph", "start", "generic"))
+
+
 def keys(item: Item) -> list[tuple[int, bool]]:
     """(key, is_hub) for every way `item` can meet another item of its release."""
     out: list[tuple[int, bool]] = []
     first = item.first
     if item.kind == "article":
         if item.title:
-            out.append((digest("T " + item.title), False))
+            out.append((_mix(_T, digest(item.title)), False))
             head = _head(item.title, TITLE_PREFIX_WORDS)
             if head:
                 # A copy cut off inside its title seeks articles whose title starts so.
-                out.append((digest("H " + head), not (item.cut and not item.paras)))
+                out.append((_mix(_H, digest(head)), not (item.cut and not item.paras)))
         if first is not None:
             # The same body under a corrected title: one end of the title stays.
-            p = item.paras[first]
-            for end in _title_ends(item.title):
-                out.append((digest(f"F {p} {end}"), False))
-        out += [(digest(f"P {p}"), True) for p, m in zip(item.paras, item.marks, strict=True) if m]
+            p = _mix(_F, item.paras[first])
+            out += [(_mix(p, digest(end)), False) for end in _title_ends(item.title)]
+        out += [(_mix(_P, p), True) for p, m in zip(item.paras, item.marks, strict=True) if m]
         if item.lead is not None and item.lead not in item.paras:
-            out.append((digest(f"P {item.lead}"), True))
+            out.append((_mix(_P, item.lead), True))
         start = _head(item.opening, PREFIX_WORDS)
         if start:
-            out.append((digest("S " + start), True))
+            out.append((_mix(_S, digest(start)), True))
     else:
         if first is None:
-            out.append((digest("G " + " ".join(map(str, item.paras))), False))
-        out += [(digest(f"P {p}"), False) for p, m in zip(item.paras, item.marks, strict=True) if m]
+            out.append((_mix(_G, digest(" ".join(map(str, item.paras)))), False))
+        out += [(_mix(_P, p), False) for p, m in zip(item.paras, item.marks, strict=True) if m]
         if len(item.paras) == 1:
-            out.append((digest("T " + item.opening), False))  # a headline shows a title
+            out.append((_mix(_T, digest(item.opening)), False))  # a headline shows a title
             head = _head(item.opening, TITLE_PREFIX_WORDS)
             if head and item.open_end:
-                out.append((digest("H " + head), False))
+                out.append((_mix(_H, digest(head)), False))
         start = _head(item.opening, PREFIX_WORDS)
         if start:
-            out.append((digest("S " + start), not item.open_end))
+            out.append((_mix(_S, digest(start)), not item.open_end))
     return list(dict.fromkeys(out))
 
 
@@ -449,16 +476,18 @@ def cluster(items: Iterable[Item]) -> list[list[Item]]:
     spokes: dict[int, set[int]] = {}
     hubs: dict[int, set[int]] = {}
 
+    item_keys = {it.ref: keys(it) for it in items}
+
     def near(it: Item) -> set[int]:
         found: set[int] = set()
-        for k, hub in keys(it):
+        for k, hub in item_keys[it.ref]:
             found |= spokes.get(k, set())
             if not hub:
                 found |= hubs.get(k, set())
         return found
 
     def register(it: Item, g: int) -> None:
-        for k, hub in keys(it):
+        for k, hub in item_keys[it.ref]:
             (hubs if hub else spokes).setdefault(k, set()).add(g)
 
     # Articles: each joins the group of the copy it agrees with, best copies first.

@@ -33,7 +33,7 @@ AHEAD = 4  # chunks per worker in flight: enough to keep workers busy, and memor
 class StoredItem:
     ord: int
     kind: str
-    ident: str  # JSON of the identity item, without its row id
+    ident: bytes  # JSON of the identity item (UTF-8), without its row id
     data: bytes  # JSON of the release, UTF-8
     keys: list[tuple[int, bool]]
 
@@ -84,16 +84,34 @@ def items_of(page: PageReading, saved: int) -> list[StoredItem]:
             continue
         it = identity.item_of(
             r.kind, title=r.title, lead=r.lead, body=r.body, date=r.date, precision=r.date_precision,
-            attachments=r.attachments, source=page.source, ord=n, cut=cut, saved=saved,
+            attachments=r.attachments, source=page.source, ord=n, cut=cut, saved=saved, slug=_slug(r.id),
         )  # fmt: skip
-        ident = json.dumps(it.to_list()[1:], ensure_ascii=False, separators=(",", ":"))
+        ident = _json(it.to_list()[1:])
         out.append(StoredItem(n, r.kind, ident, stored(r), identity.keys(it)))
     return out
 
 
-def ident_item(ref: int, ident: str) -> identity.Item:
+def _slug(parsed_id: str) -> str | None:
+    """The slug of an id the parser made (`date-slug` or `undated-slug`)."""
+    if parsed_id.startswith("undated-"):
+        return parsed_id[8:]
+    return parsed_id[11:] if parsed_id[:4].isdigit() and len(parsed_id) > 11 else None
+
+
+def ident_item(ref: int, ident: str | bytes) -> identity.Item:
     """The identity item stored as `ident` (see `items_of`), with its row id."""
-    return identity.Item.from_list([ref, *json.loads(ident)])
+    import orjson
+
+    return identity.Item.from_list([ref, *orjson.loads(ident)])
+
+
+def _json(value: Any) -> bytes:
+    import orjson
+
+    try:
+        return orjson.dumps(value)
+    except TypeError:  # a lone surrogate: escaped, as the standard library can
+        return json.dumps(value).encode()
 
 
 def stored(release: Release) -> bytes:

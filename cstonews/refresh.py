@@ -188,7 +188,7 @@ def _store(db: sqlite3.Connection, page: PageRows, next_id: int, report: Refresh
         touched.items.add(next_id)
         next_id += 1
     db.executemany(
-        "INSERT INTO items(id, file_id, ord, kind, release, ident, data) VALUES(?, ?, ?, ?, NULL, ?, CAST(? AS TEXT))",
+        "INSERT INTO items(id, file_id, ord, kind, release, ident, data) VALUES(?, ?, ?, ?, NULL, CAST(? AS TEXT), CAST(? AS TEXT))",
         items,
     )
     db.executemany("INSERT INTO item_keys VALUES(?, ?, ?)", keys)
