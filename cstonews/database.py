@@ -25,7 +25,6 @@ SCHEMA_VERSION = "7"
 # row by row in no particular order.
 ITEM_INDEXES = """
 CREATE INDEX IF NOT EXISTS items_file ON items(file_id);
-CREATE INDEX IF NOT EXISTS items_release ON items(release);
 CREATE INDEX IF NOT EXISTS item_keys_key ON item_keys(key, item, hub);
 """
 
@@ -48,13 +47,13 @@ CREATE TABLE IF NOT EXISTS files(
     id INTEGER PRIMARY KEY, path TEXT UNIQUE, dir TEXT, size INTEGER, mtime_ns INTEGER,
     ino INTEGER, warnings TEXT);
 CREATE INDEX IF NOT EXISTS files_dir ON files(dir);
--- A page's article and teasers: how identity sees each (`ident`), the release it reads
--- as (`data`), and the release it belongs to.
+-- A page's article and teasers: how identity sees each (`ident`, with its keys), and the
+-- release it reads as (`data`).
 CREATE TABLE IF NOT EXISTS items(
-    id INTEGER PRIMARY KEY, file_id INTEGER, ord INTEGER, kind TEXT, release INTEGER,
-    ident TEXT, data TEXT);
--- The keys by which items meet (see identity.keys).
+    id INTEGER PRIMARY KEY, file_id INTEGER, ord INTEGER, kind TEXT, ident TEXT, data TEXT);
+-- The keys by which items meet (see identity.keys), and the release each item is part of.
 CREATE TABLE IF NOT EXISTS item_keys(key INTEGER, item INTEGER, hub INTEGER);
+CREATE TABLE IF NOT EXISTS members(item INTEGER PRIMARY KEY, release INTEGER);
 """
     + ITEM_INDEXES
     + """
@@ -74,7 +73,7 @@ CREATE VIRTUAL TABLE IF NOT EXISTS fts_terms USING fts5vocab(fts, 'row');
 """
 )
 
-_TABLES = ("meta", "dirs", "files", "items", "item_keys", "releases", "named", "fts_terms", "fts")
+_TABLES = ("meta", "dirs", "files", "items", "item_keys", "members", "releases", "named", "fts_terms", "fts")
 
 
 class DamagedIndex(CstonewsError):
@@ -210,7 +209,7 @@ class Database:
         empty, is set aside and made anew (`note` says so)."""
         try:
             with transaction(self.db):
-                for table in ("dirs", "files", "items", "item_keys", "releases", "named", "fts"):
+                for table in ("dirs", "files", "items", "item_keys", "members", "releases", "named", "fts"):
                     self.db.execute(f"DELETE FROM {table}")
                 self.db.execute("DELETE FROM meta WHERE key = 'releases'")
         except sqlite3.Error as e:

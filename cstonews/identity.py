@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from datetime import date
 from hashlib import blake2b
@@ -110,13 +110,16 @@ class Item:
     saved: int  # when the page file was saved (mtime, ns)
     attachments: tuple[str, ...]
     slug: str  # the readable part of an id
+    # `keys(self)`, kept with the item as the index stores it (not compared).
+    stored_keys: tuple[tuple[int, bool], ...] = field(default=(), compare=False, repr=False)
 
     def to_list(self) -> list[Any]:
-        """The item as the index stores it (JSON)."""
+        """The item as the index stores it (JSON), its keys included."""
         return [
             self.ref, self.kind, self.source, self.ord, self.date, self.precision, self.title,
             list(self.paras), [int(m) for m in self.marks], self.lead, self.opening,
             int(self.open_end), int(self.cut), self.size, self.saved, list(self.attachments), self.slug,
+            [[k, int(h)] for k, h in keys(self)],
         ]  # fmt: skip
 
     @classmethod
@@ -124,6 +127,7 @@ class Item:
         return cls(
             v[0], v[1], v[2], v[3], v[4], v[5], v[6], tuple(v[7]), tuple(bool(m) for m in v[8]),
             v[9], v[10], bool(v[11]), bool(v[12]), v[13], v[14], tuple(v[15]), v[16],
+            tuple((k, bool(h)) for k, h in v[17]) if len(v) > 17 else (),
         )  # fmt: skip
 
     @property
@@ -192,6 +196,8 @@ _T, _H, _F, _P, _S, _G = (digest(k) for k in ("title", "title start", "body", "p
 
 def keys(item: Item) -> list[tuple[int, bool]]:
     """(key, is_hub) for every way `item` can meet another item of its release."""
+    if item.stored_keys:
+        return list(item.stored_keys)
     out: list[tuple[int, bool]] = []
     first = item.first
     if item.kind == "article":

@@ -86,8 +86,9 @@ def items_of(page: PageReading, saved: int) -> list[StoredItem]:
             r.kind, title=r.title, lead=r.lead, body=r.body, date=r.date, precision=r.date_precision,
             attachments=r.attachments, source=page.source, ord=n, cut=cut, saved=saved, slug=_slug(r.id),
         )  # fmt: skip
-        ident = _json(it.to_list()[1:])
-        out.append(StoredItem(n, r.kind, ident, stored(r), identity.keys(it)))
+        stored_item = it.to_list()
+        ident = _json(stored_item[1:])
+        out.append(StoredItem(n, r.kind, ident, stored(r), [(k, bool(h)) for k, h in stored_item[-1]]))
     return out
 
 

@@ -156,7 +156,10 @@ def apply(db: sqlite3.Connection, root: Path, found: Scan, progress: Progress | 
 
 def _remove_file(db: sqlite3.Connection, file_id: int, touched: _Touched) -> None:
     """Remove a page file and its items; what they touched joins `touched`."""
-    rows = db.execute("SELECT id, release, ident FROM items WHERE file_id = ?", (file_id,)).fetchall()
+    rows = db.execute(
+        "SELECT i.id, m.release, i.ident FROM items i LEFT JOIN members m ON m.item = i.id WHERE i.file_id = ?",
+        (file_id,),
+    ).fetchall()
     for item_id, release, ident in rows:
         ks = identity.keys(ident_item(item_id, ident))
         touched.keys.update(ks)
@@ -164,6 +167,7 @@ def _remove_file(db: sqlite3.Connection, file_id: int, touched: _Touched) -> Non
         if release is not None:
             touched.releases.add(release)
         db.executemany("DELETE FROM item_keys WHERE key = ? AND item = ?", [(k, item_id) for k, _ in ks])
+        db.execute("DELETE FROM members WHERE item = ?", (item_id,))
     db.execute("DELETE FROM items WHERE file_id = ?", (file_id,))
     db.execute("DELETE FROM files WHERE id = ?", (file_id,))
 
@@ -188,7 +192,7 @@ def _store(db: sqlite3.Connection, page: PageRows, next_id: int, report: Refresh
         touched.items.add(next_id)
         next_id += 1
     db.executemany(
-        "INSERT INTO items(id, file_id, ord, kind, release, ident, data) VALUES(?, ?, ?, ?, NULL, CAST(? AS TEXT), CAST(? AS TEXT))",
+        "INSERT INTO items(id, file_id, ord, kind, ident, data) VALUES(?, ?, ?, ?, CAST(? AS TEXT), CAST(? AS TEXT))",
         items,
     )
     db.executemany("INSERT INTO item_keys VALUES(?, ?, ?)", keys)
@@ -237,6 +241,8 @@ class _Writer:
         self.db = db
         self.prefix = prefix
         self.next_rowid = db.execute("SELECT ifnull(max(rowid), 0) + 1 FROM releases").fetchone()[0]
+        self.releases: list[tuple[Any, ...]] = []
+        self.names: list[tuple[Any, ...]] = []
 
     def make(self, group: list[identity.Item], data: dict[int, bytes]) -> tuple[Release, identity.Item]:
         """The release a cluster of items makes: told by its best item, with every page."""
@@ -265,14 +271,20 @@ class _Writer:
         return row, text, named_rows(release)
 
     def insert(self, row: tuple[Any, ...], text: tuple[Any, ...], names: list[tuple[Any, ...]]) -> int:
+        """Add a release to those `flush` writes; returns its rowid."""
         rowid = self.next_rowid
         self.next_rowid += 1
-        self.db.execute(
-            "INSERT INTO releases(rowid, id, plain, suffix, kind, lang, date, data) VALUES(?, ?, ?, ?, ?, ?, ?, CAST(? AS TEXT))",
-            (rowid, f"{_TEMP_ID}{rowid}", *row),
-        )
-        self.db.executemany("INSERT INTO named VALUES(?, ?, ?, ?)", [(rowid, *n) for n in names])
+        self.releases.append((rowid, f"{_TEMP_ID}{rowid}", *row))
+        self.names += [(rowid, *n) for n in names]
         return rowid
+
+    def flush(self) -> None:
+        self.db.executemany(
+            "INSERT INTO releases(rowid, id, plain, suffix, kind, lang, date, data) VALUES(?, ?, ?, ?, ?, ?, ?, CAST(? AS TEXT))",
+            self.releases,
+        )
+        self.db.executemany("INSERT INTO named VALUES(?, ?, ?, ?)", self.names)
+        self.releases, self.names = [], []
 
 
 def _data(db: sqlite3.Connection, groups: list[list[identity.Item]]) -> dict[int, bytes]:
@@ -296,7 +308,7 @@ def regroup(db: sqlite3.Connection, prefix: str, touched: _Touched) -> None:
     old = set(touched.releases)
     for ids in _chunks(list(items), 500):
         marks = ",".join("?" * len(ids))
-        old.update(r for (r,) in db.execute(f"SELECT DISTINCT release FROM items WHERE id IN ({marks})", ids) if r)
+        old.update(r for (r,) in db.execute(f"SELECT DISTINCT release FROM members WHERE item IN ({marks})", ids))
     old_rows: dict[tuple[Any, ...], int] = {}
     plains: set[str] = set()
     for rowid in old:
@@ -319,10 +331,11 @@ def regroup(db: sqlite3.Connection, prefix: str, touched: _Touched) -> None:
         kept.add(rowid)
         plains.add(row[0])
         membership += [(rowid, it.ref) for it in group]
+    writer.flush()
     gone = sorted(old_rows.values())
     db.executemany("DELETE FROM named WHERE rowid = ?", [(r,) for r in gone])
     db.executemany("DELETE FROM releases WHERE rowid = ?", [(r,) for r in gone])
-    db.executemany("UPDATE items SET release = ? WHERE id = ? AND release IS NOT ?", [(r, i, r) for r, i in membership])
+    db.executemany("INSERT OR REPLACE INTO members VALUES(?, ?)", sorted((i, r) for r, i in membership))
     # The full-text index is changed last, deletions then insertions, each in rowid order:
     # FTS5 starts a new segment whenever a rowid comes that is not above the last one.
     db.executemany("DELETE FROM fts WHERE rowid = ?", [(r,) for r in gone])
@@ -336,7 +349,7 @@ def build_all(db: sqlite3.Connection, prefix: str) -> None:
     db.execute("DELETE FROM named")
     db.execute("DELETE FROM fts")
     drop_indexes(db, RELEASE_INDEXES)
-    db.execute("UPDATE items SET release = NULL WHERE release IS NOT NULL")
+    db.execute("DELETE FROM members")
     # While the whole archive is written, FTS5 merges its segments 16 at a time, not 4.
     db.execute("INSERT INTO fts(fts, rank) VALUES('automerge', 16)")
     top = db.execute("SELECT ifnull(max(id), 0) FROM items").fetchone()[0]
@@ -376,7 +389,8 @@ def _build_batch(db: sqlite3.Connection, writer: _Writer, comps: list[list[int]]
         rowid = writer.insert(row, text, names)
         texts.append((rowid, *text))
         membership += [(rowid, it.ref) for it in group]
-    db.executemany("UPDATE items SET release = ? WHERE id = ?", membership)
+    writer.flush()
+    db.executemany("INSERT INTO members VALUES(?, ?)", sorted((i, r) for r, i in membership))
     db.executemany("INSERT INTO fts(rowid, title, body) VALUES(?, ?, ?)", texts)
 
 

@@ -405,7 +405,7 @@ def test_bulk_first_index_builds_the_same_releases_as_one_page_at_a_time(
     assert len(bulk) > 900
     assert bulk == one_by_one
     # The bulk read drops the item indexes and the build the release ones: both made again.
-    assert bulk_indexes == indexes >= {"item_keys_key", "items_release", "releases_newest", "named_key"}
+    assert bulk_indexes == indexes >= {"item_keys_key", "items_file", "releases_newest", "named_key"}
     headline = [d for _, d in bulk if '"Exercise at Issyk-Kul"' in d and '"article"' in d]
     assert len(headline) == 1 and headline[0].count("headline-teaser-") == 3
 

@@ -82,7 +82,7 @@ def test_sigkill_during_index_loses_nothing(tmp_path: Path, untouched: Untouched
     # A first index drops the item indexes while it reads: the command that finished it made them.
     with closing(sqlite3.connect(index_path(cache, root))) as db:
         indexes = {n for (n,) in db.execute("SELECT name FROM sqlite_master WHERE type = 'index'")}
-    assert {"item_keys_key", "items_release", "releases_newest", "named_key"} <= indexes
+    assert {"item_keys_key", "items_file", "releases_newest", "named_key"} <= indexes
 
 
 def test_processes_indexing_and_querying_at_once_agree(tmp_path: Path, untouched: Untouched) -> None:
