@@ -28,13 +28,14 @@ from pathlib import Path
 from typing import Any
 
 from cstonews.errors import Ambiguous, CstonewsError, ExitCode, NotFound
+from cstonews.problems import PageWarning, Problem
 from cstonews.query import all_of, keyword_fts, to_fts
 from cstonews.ranking import BM25, relevance_sql
 from cstonews.release import Release
 from cstonews.text import fold_lookalikes, sha1_hex
 
 # Bump when the schema or the parser's reading changes: the index is then rebuilt.
-SCHEMA_VERSION = "6"
+SCHEMA_VERSION = "7"
 PAGE_SUFFIX = ".txt"
 # A saved page is tens of kilobytes; a file far larger is something else, and reading it
 # would stall every command that refreshes.
@@ -127,7 +128,7 @@ class Hit:
 class RefreshReport:
     read: int = 0
     removed: int = 0
-    warnings: list[tuple[str, str]] = field(default_factory=list)  # (file, warning)
+    warnings: list[tuple[str, PageWarning]] = field(default_factory=list)  # (file, warning)
     unsettled: set[str] = field(default_factory=set)  # folders with a file that changed while read
     note: str | None = None  # why the refresh did not happen
 
@@ -217,7 +218,7 @@ class _PageRows:
 
     rel: str
     size_mtime: tuple[int, int]
-    warnings: list[str]
+    warnings: list[PageWarning]
     items: list[_Item]
     unsettled: bool = False  # the file changed while it was read
 
@@ -233,13 +234,13 @@ def read_page_rows(root: str | Path, rel: str, size_mtime: tuple[int, int]) -> _
     unsettled = False
     if size > MAX_PAGE_BYTES and os.path.isfile(path):
         why = f"too large for a saved page ({size / 1e6:.1f} MB; pages are under {MAX_PAGE_BYTES >> 20} MB)"
-        page = parse.PageReading(rel, None, [], [why])
+        page = parse.PageReading(rel, None, [], [PageWarning(Problem.TOO_LARGE, why)])
     else:
         try:
             with open(path, "rb", buffering=0) as f:
                 data = f.readall()
         except OSError as e:
-            page = parse.PageReading(rel, None, [], [_read_error(Path(path), e)])
+            page = parse.PageReading(rel, None, [], [PageWarning(Problem.CANNOT_READ, _read_error(Path(path), e))])
     if data is not None:
         page = parse.read_page(data, rel, teaser_entities=False)  # see _as_release
         if _stat(path) != size_mtime:
@@ -984,7 +985,7 @@ class Archive:
             report.unsettled.add(page.rel.rpartition("/")[0])
         cur = self.db.execute(
             "INSERT INTO files(path, dir, size, mtime_ns, warnings) VALUES(?, ?, ?, ?, ?)",
-            (page.rel, page.rel.rpartition("/")[0], *page.size_mtime, json.dumps(page.warnings)),
+            (page.rel, page.rel.rpartition("/")[0], *page.size_mtime, json.dumps([w.to_json() for w in page.warnings])),
         )
         file_id = cur.lastrowid
         self.db.executemany(
@@ -1093,11 +1094,11 @@ class Archive:
         release.sources = sorted({self._source(p) for p, _, _ in occurrences})
         return release
 
-    def warnings(self) -> Iterator[tuple[str, str]]:
+    def warnings(self) -> Iterator[tuple[str, PageWarning]]:
         """(file, warning) for every indexed page that has warnings."""
         for path, ws in self.db.execute("SELECT path, warnings FROM files ORDER BY path"):
             for w in json.loads(ws):
-                yield path, w
+                yield path, PageWarning.from_json(w)
 
     def count(self) -> tuple[int, int]:
         """(page files, releases) in the index."""
@@ -1383,7 +1384,7 @@ class _Scan:
     files: dict[str, tuple[int, int]] = field(default_factory=dict)  # path -> (size, mtime)
     # Files and folders whose names are not UTF-8, under a name the index can hold: why
     # they cannot be read (see `_unnamed`).
-    unnamed: dict[str, str] = field(default_factory=dict)
+    unnamed: dict[str, PageWarning] = field(default_factory=dict)
     dirs: dict[str, int] = field(default_factory=dict)  # listed folder -> mtime
     listed_dirs: list[str] = field(default_factory=list)
     full: bool = False
@@ -1407,4 +1408,5 @@ def _unnamed(scan: _Scan, child: str, e: os.DirEntry[str]) -> None:
     st = e.stat(follow_symlinks=False)
     scan.files[shown] = (st.st_size, st.st_mtime_ns)
     what = "folder" if e.is_dir(follow_symlinks=False) else "file"
-    scan.unnamed[shown] = f"cannot read: the {what} name is not valid UTF-8 (rename the {what} to index it)"
+    why = f"cannot read: the {what} name is not valid UTF-8 (rename the {what} to index it)"
+    scan.unnamed[shown] = PageWarning(Problem.NAME_NOT_UTF8, why)

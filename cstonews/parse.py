@@ -16,6 +16,7 @@ from typing import Any, NamedTuple
 
 from cstonews import entities
 from cstonews.dates import Span, find_dates, iter_dates, parse_stamp
+from cstonews.problems import PageWarning, Problem
 from cstonews.release import PageReading, Release
 from cstonews.text import (
     alternation,
@@ -501,7 +502,7 @@ def _press_block_start(paras: list[str]) -> int:
 
 
 def _resolve_date(
-    stamp: date | None, title: str | None, lead: str, dateline: str | None, warnings: list[str]
+    stamp: date | None, title: str | None, lead: str, dateline: str | None, warnings: list[PageWarning]
 ) -> tuple[date | None, str | None, date | None]:
     """(date, date_source, event date named by the lead) by FORMAT.md's Dates rules."""
     title_spans = find_dates(title) if title else []
@@ -527,10 +528,15 @@ def _resolve_date(
         if d:
             return d, "title", None
     if yearless is not None:
-        why = "has a mistyped year" if yearless.year_typo else "gives no year"
-        warnings.append(f"date unknown: the lead's date {lead[yearless.start : yearless.end]!r} {why}")
+        code, why = (
+            (Problem.DATE_YEAR_MISTYPED, "has a mistyped year")
+            if yearless.year_typo
+            else (Problem.DATE_WITHOUT_YEAR, "gives no year")
+        )
+        said = lead[yearless.start : yearless.end]
+        warnings.append(PageWarning(code, f"date unknown: the lead's date {said!r} {why}"))
     else:
-        warnings.append("no date found")
+        warnings.append(PageWarning(Problem.NO_DATE, "no date found"))
     return None, None, None
 
 
@@ -577,7 +583,7 @@ def _teaser_fields(day: date | None, paras: tuple[str, ...], cyrillic: bool) -> 
     if day is None:  # an undated teaser: its date comes from its own text, if it says one
         # A teaser without a year (`July 12, this year`) is ordinary sidebar text, not
         # something the page failed to say: its date warnings are not the page's.
-        not_the_pages: list[str] = []
+        not_the_pages: list[PageWarning] = []
         d, src, _ = _resolve_date(None, None, lead, None, not_the_pages)
     iso = d.isoformat() if d else None
     return {
@@ -616,26 +622,26 @@ def _fill_entities(teaser: Release, fields: dict[str, Any]) -> Release:
     return teaser
 
 
-def _non_article(lines: list[_Line], stamped: bool) -> str | None:
+def _non_article(lines: list[_Line], stamped: bool) -> PageWarning | None:
     """Why this page is not an article (a list or static page), or None."""
     texts = [ln.text for ln in lines]
     joined = "\n".join(texts)  # one scan of the page settles most pages
     if "/" in joined and _LIST_TIME.search(joined) and sum(1 for t in texts if _LIST_TIME.search(t)) >= 2:
-        return "a list page of headlines, not an article"
+        return PageWarning(Problem.LIST_PAGE, "a list page of headlines, not an article")
     low = joined.lower() if len(texts) < 30 else ""
     if any(phrase in low for phrase in _UNDER_CONSTRUCTION):  # `in` scans faster than `re`
-        return "a static page under construction, not an article"
+        return PageWarning(Problem.STATIC_PAGE, "a static page under construction, not an article")
     if stamped:
         return None
     if any(_PAGING.match(t) for t in texts):
-        return "a list page of headlines, not an article"
+        return PageWarning(Problem.LIST_PAGE, "a list page of headlines, not an article")
     prose = sum(1 for t in texts if _ends_sentence(t) and len(t) > 80)
     if len(texts) >= 6 and prose <= 1 and sum(1 for ln in lines if _title_like(ln)) >= 5:
-        return "a list page of headlines, not an article"
+        return PageWarning(Problem.LIST_PAGE, "a list page of headlines, not an article")
     bullets = sum(1 for t in texts if _LIST_BULLET.match(t))
     questions = any(t.endswith("?") for t in texts)
     if bullets >= 3 and not questions and not any(next(iter_dates(t), None) for t in texts):
-        return "a static page, not an article"
+        return PageWarning(Problem.STATIC_PAGE, "a static page, not an article")
     return None
 
 
@@ -644,21 +650,21 @@ def parse_page(text: str, source: str = "", teaser_entities: bool = True) -> Pag
 
     With `teaser_entities=False`, teasers come without countries, people and roles
     (see `add_entities`)."""
-    warnings: list[str] = []
+    warnings: list[PageWarning] = []
     if "\x00" in text:
         text = text.replace("\x00", "")
-        warnings.append("NUL bytes removed")
+        warnings.append(PageWarning(Problem.NUL_BYTES, "NUL bytes removed"))
     raw_lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
     squashed = squash_lines(raw_lines, text)
     all_lines = [_Line(t, r) for t, r in zip(squashed, raw_lines, strict=True) if t]
     if not all_lines:
-        return PageReading(source, None, [], [*warnings, "empty page: no text"])
+        return PageReading(source, None, [], [*warnings, PageWarning(Problem.EMPTY, "empty page: no text")])
 
     nav = [_is_nav(ln.text) for ln in all_lines]
     cut = not any(nav[-6:])  # no navigation lines at the end
     lines = [ln for ln, is_nav in zip(all_lines, nav, strict=True) if not is_nav]
     if not lines:
-        return PageReading(source, None, [], [*warnings, "no article: only navigation lines"])
+        return PageReading(source, None, [], [*warnings, PageWarning(Problem.NAVIGATION_ONLY, "no article: only navigation lines")])
 
     layout = _find_title(lines, cut)
     why_not = _non_article(lines, stamped=bool(layout and layout.stamp))
@@ -668,9 +674,9 @@ def parse_page(text: str, source: str = "", teaser_entities: bool = True) -> Pag
 
     if layout is None:
         teasers = [_teaser(d, p, source, teaser_entities) for d, p in _split_teasers(lines)]
-        warnings.append("no title found: no article on this page")
+        warnings.append(PageWarning(Problem.NO_TITLE, "no title found: no article on this page"))
         if cut:
-            warnings.append("page is cut off (no navigation lines at the end)")
+            warnings.append(PageWarning(Problem.CUT_OFF, "page is cut off (no navigation lines at the end)"))
         return PageReading(source, None, teasers, warnings)
 
     teasers = [
@@ -684,11 +690,11 @@ def parse_page(text: str, source: str = "", teaser_entities: bool = True) -> Pag
             where = "before the body starts"
         else:
             where = "inside the body"
-        warnings.append(f"page is cut off {where} (no navigation lines at the end)")
+        warnings.append(PageWarning(Problem.CUT_OFF, f"page is cut off {where} (no navigation lines at the end)"))
     return PageReading(source, article, teasers, warnings)
 
 
-def _article(lines: list[_Line], layout: _Layout, source: str, warnings: list[str]) -> Release:
+def _article(lines: list[_Line], layout: _Layout, source: str, warnings: list[PageWarning]) -> Release:
     photos: list[str] = []
     attachments: list[str] = []
     if layout.stamp:
@@ -758,7 +764,7 @@ def _article(lines: list[_Line], layout: _Layout, source: str, warnings: list[st
 # --- bytes to text ----------------------------------------------------------------------
 
 
-def decode(data: bytes) -> tuple[str | None, list[str]]:
+def decode(data: bytes) -> tuple[str | None, list[PageWarning]]:
     """Page bytes to text: UTF-8 (with or without BOM), else a legacy Cyrillic or Latin
     code page, with a warning. None (with a warning) for binary files."""
     if data.startswith(b"\xef\xbb\xbf"):
@@ -775,10 +781,12 @@ def decode(data: bytes) -> tuple[str | None, list[str]]:
     sample = data[:65536]
     controls = sum(1 for b in sample if b < 9 or 13 < b < 32)
     if b"\x00" in sample[:4096] or controls > len(sample) // 20:
-        return None, ["not a text file (binary content)"]
+        return None, [PageWarning(Problem.NOT_TEXT, "not a text file (binary content)")]
     if _looks_cyrillic(sample):
-        return data.decode("cp1251", errors="replace"), ["not UTF-8: read as windows-1251 (Cyrillic)"]
-    return data.decode("cp1252", errors="replace"), ["not UTF-8: read as windows-1252 (Latin)"]
+        why = "not UTF-8: read as windows-1251 (Cyrillic)"
+        return data.decode("cp1251", errors="replace"), [PageWarning(Problem.LEGACY_ENCODING, why)]
+    why = "not UTF-8: read as windows-1252 (Latin)"
+    return data.decode("cp1252", errors="replace"), [PageWarning(Problem.LEGACY_ENCODING, why)]
 
 
 def _looks_cyrillic(sample: bytes) -> bool:
@@ -810,6 +818,6 @@ def read_page(data: bytes, source: str, teaser_entities: bool = True) -> PageRea
         page = parse_page(text, source, teaser_entities)
     except Exception as e:
         why = f"{PARSER_FAILED} ({type(e).__name__}: {str(e)[:200]}): a bug in cstonews, please report it"
-        return PageReading(source, None, [], [*warnings, why])
+        return PageReading(source, None, [], [*warnings, PageWarning(Problem.PARSER_FAILED, why)])
     page.warnings[:0] = warnings
     return page

@@ -19,6 +19,7 @@ from cstonews import parse as parse_module
 from cstonews.archive import Archive, Selection, match_key
 from cstonews.errors import Ambiguous, NotFound
 from cstonews.locations import index_path
+from cstonews.problems import PageWarning, Problem
 from cstonews.text import fold_lookalikes
 
 SAMPLES = Path(__file__).resolve().parent.parent / "samples"
@@ -675,7 +676,7 @@ def test_pages_read_by_workers_are_those_read_in_process_in_the_same_order(
     apart = list(archive_module.read_pages(tmp_path / "a", files))
     assert [p.rel for p in apart] == [rel for rel, _ in files]
     assert apart == alone
-    assert any(p.items for p in apart) and any("cannot read" in " ".join(p.warnings) for p in apart)
+    assert any(p.items for p in apart) and any(w.code is Problem.CANNOT_READ for p in apart for w in p.warnings)
 
 
 @pytest.mark.parametrize("how", ["raises", "dies"])
@@ -728,9 +729,10 @@ def test_a_page_the_parser_fails_on_is_skipped_with_a_warning_and_the_others_are
     report = arch.refresh()
     assert [r.title for r in everything(arch)] == ["Talks in Minsk"]
     assert report.warnings == [
-        ("bad.txt", "the parser failed on this page (IndexError: list index out of range): "
-                    "a bug in cstonews, please report it"),
+        ("bad.txt", PageWarning(Problem.PARSER_FAILED, "the parser failed on this page (IndexError: list index "
+                                "out of range): a bug in cstonews, please report it")),
     ]  # fmt: skip
+    assert list(arch.warnings()) == report.warnings  # as stored in the index
     assert summary(report.warnings) == "1 page the parser failed on"
 
 
