@@ -18,6 +18,7 @@ from cstonews import entities
 from cstonews.dates import Span, find_dates, iter_dates, parse_stamp
 from cstonews.problems import PageWarning, Problem
 from cstonews.release import PageReading, Release
+from cstonews.sidebar import continues
 from cstonews.text import (
     alternation,
     content_words,
@@ -208,13 +209,31 @@ def _is_contact(t: str) -> bool:
 
 @lru_cache(maxsize=8192)  # asked of the same lines many times while a title is sought
 def _title_like(line: _Line) -> bool:
+    """Could this line be a title by its look alone: title-shaped, with no final stop?"""
+    if _ends_sentence(line.text) and _ends_sentence(_without_trailing_file(line.text)):
+        return False  # most lines of a page: prose, settled before the costlier checks
+    return _title_shaped(line) and not _ends_sentence(_without_trailing_file(line.text))
+
+
+def _without_trailing_file(t: str) -> str:
+    if _ends_with_extension(t) and _TRAILING_FILE.search(t):  # `... involved. IMG-0001.jpg`
+        return _TRAILING_FILE.sub("", t).rstrip()
+    return t
+
+
+@lru_cache(maxsize=8192)
+def _title_shaped(line: _Line) -> bool:
+    """Could this line be a title where the body's start shows it is one? Some titles are
+    sentences (`... laid wreaths.`, `... goes on!`, `... which unites ...`, two sentences):
+    only a line that ends in mid-clause (`:`, `;`, `,`) or is something else is not."""
     t = line.text
     if not 6 <= len(t) <= 400:
         return False
-    if _ends_with_extension(t) and _TRAILING_FILE.search(t):  # `... involved. IMG-0001.jpg`
-        t = _TRAILING_FILE.sub("", t).rstrip()
-    if _ends_sentence(t) or _BULLET.match(t) or _PHOTO_CREDIT.match(t):
+    t = _without_trailing_file(t)
+    if t.rstrip("'\"”»’)]")[-1:] in (":", ";", ",") or _BULLET.match(t) or _PHOTO_CREDIT.match(t):
         return False
+    if len(t) > _SENTENCE_TITLE_MAX and _ends_sentence(t):
+        return False  # a paragraph of prose
     if _UNDERSCORES.fullmatch(t) or _PRESS_HEAD.match(t):
         return False
     if _STAMP_HEAD.match(t) or _files_only(line.raw) is not None or _is_nav(t):
@@ -222,6 +241,9 @@ def _title_like(line: _Line) -> bool:
     if _is_contact(t) or _is_dateline(t) or _DOWNLOAD.match(t):
         return False
     return not _LIST_TIME.search(t)
+
+
+_SENTENCE_TITLE_MAX = 250  # titles that are sentences are a line or two, not a paragraph
 
 
 def _ends_sentence(t: str) -> bool:
@@ -269,11 +291,11 @@ def _find_title(lines: list[_Line], cut: bool = False) -> _Layout | None:
         ts = _title_with_stamp(lines[i + 1]) if i + 1 in stamped else None
         if ts and ts[0].casefold() == keys[i]:
             return _Layout(i, i + 2, texts[i], ts[1], how="repeated with stamp")
-        if keys[i] == keys[i + 1] and _title_like(lines[i]):
+        if keys[i] == keys[i + 1] and _title_shaped(lines[i]):
             return _Layout(i, i + 2, texts[i], how="repeated")
     # A page cut off inside the repeated title: the last line is a prefix of
     # `Title dd.mm.yyyy`, or of the title.
-    if n >= 2 and _title_like(lines[-2]):
+    if n >= 2 and _title_shaped(lines[-2]):
         first, second = keys[-2], keys[-1]
         tail = second[len(first) :] if second.startswith(first) else None
         if (tail is not None and re.fullmatch(r"\s*[\d.]*", tail)) or (
@@ -289,9 +311,12 @@ def _find_title(lines: list[_Line], cut: bool = False) -> _Layout | None:
         if st is None:
             continue
         prev_is_teaser_text = j >= 2 and _DATE_ONLY.fullmatch(texts[j - 2]) is not None
-        if _title_like(lines[j - 1]) and not prev_is_teaser_text:
+        if _title_shaped(lines[j - 1]) and not prev_is_teaser_text:
             bare = not st.files and _DATE_ONLY.fullmatch(texts[j]) is not None
-            if bare and not _stamp_ends_sidebar(lines, j, date_lines):
+            # A sentence over a bare date is a dated teaser's last paragraph unless the
+            # date itself shows the stamp; a title by its look is weighed as well.
+            sentence = not _title_like(lines[j - 1])
+            if bare and not _stamp_ends_sidebar(lines, j, date_lines, by_date_only=sentence):
                 break
             return _Layout(j - 1, j + 1, texts[j - 1], st, how="stamp line")
         if _DATE_ONLY.fullmatch(texts[j]):
@@ -307,7 +332,7 @@ def _find_title(lines: list[_Line], cut: bool = False) -> _Layout | None:
                 r"\d{1,2}[.)] ", m.group(2)
             )
             m = m if opens else None  # ... or with a numbered question: `17.07.20221. What ...?`
-        if m and _title_like(lines[j - 1]):
+        if m and _title_shaped(lines[j - 1]):
             return _Layout(
                 j - 1, j + 1, texts[j - 1], _Stamp(parse_stamp(m.group(1))), m.group(2), "glued stamp"
             )
@@ -315,14 +340,18 @@ def _find_title(lines: list[_Line], cut: bool = False) -> _Layout | None:
     # 4. `Title dd.mm.yyyy` once, with no separate copy.
     for j in range(n - 1, -1, -1):
         ts = _title_with_stamp(lines[j]) if j in stamped else None
-        if ts and _title_like(_Line(ts[0], ts[0])) and not _DATE_ONLY.fullmatch(ts[0]):
+        if ts and _title_shaped(_Line(ts[0], ts[0])) and not _DATE_ONLY.fullmatch(ts[0]):
             return _Layout(j, j + 1, ts[0], ts[1], how="stamp after title")
 
-    # 5. No stamp: the title is a line without a final full stop followed by the body.
+    # 5. No stamp: the title is a line without a final full stop followed by the body, or
+    # one shaped like a sentence where the body's start shows it is the title.
     lo = 0
     if date_lines:
         lo = date_lines[-1] + 2  # a dated teaser has at least one line of text
     guess = _guess_title(lines, lo)
+    marked = _title_before_body_mark(lines, lo, guess)
+    if marked is not None:
+        return marked
     last = n - 1
     if cut and last >= lo and _title_like(lines[last]) and (guess is None or guess.score < 0.5):
         # A page cut off right after its title: the title is its last line, after a
@@ -330,10 +359,62 @@ def _find_title(lines: list[_Line], cut: bool = False) -> _Layout | None:
         prev = texts[last - 1] if last else ""
         if not prev or _ends_sentence(prev) or _DATE_ONLY.fullmatch(prev):
             return _Layout(last, n, texts[last], how="cut after the title")
+    if lo == 0:
+        return _title_at_top(lines, guess) or guess
     return guess
 
 
-def _stamp_ends_sidebar(lines: list[_Line], j: int, date_lines: list[int]) -> bool:
+# A photo name glued to the body's first word, with no space: `IMG-0001.jpgOn 5 May ...`.
+_GLUED_FILE = re.compile(rf"^{_FILE_TOKEN}(?=[A-ZА-ЯЁ«\"“])")
+_SUBTITLE = re.compile(r"(?i)^(?:[-–—]\s*)?(?:exclusive|эксклюзивно|специально для)\b|^[–—]\s*[^?]*$")
+_TOP_TITLE_SCORE = 0.5  # the share of a sentence's words at the top of the page its lead repeats
+_WEAK_GUESS = 0.4  # a guessed title below this says little about the text under it
+
+
+def _title_before_body_mark(lines: list[_Line], lo: int, guess: _Layout | None) -> _Layout | None:
+    """A title shaped like a sentence, found where the body starts rather than by its look.
+
+    With no stamp and no repeat, the body's start shows as a photo name glued to its first
+    word, a dateline or a `Photo:` credit (maybe under a subtitle); on a page with no sidebar,
+    it is the top of the page. The title is the line just before. Lines that are titles by
+    their look already are `_guess_title`'s.
+    """
+    n = len(lines)
+    for k in range(max(lo, 1), min(n, lo + 200)):
+        x = lines[k]
+        mark = _GLUED_FILE.match(x.text) or _is_dateline(x.text) or _PHOTO_CREDIT.match(x.text)
+        if not mark:
+            continue
+        i = k - 1
+        if i > lo and _SUBTITLE.match(lines[i].text):
+            i -= 1  # `Title` / `Exclusive for ...` / `Vienna, June 23, 2020`
+        if _title_like(lines[i]) or not _title_shaped(lines[i]):
+            break  # a title by its look (the guess's), or no title here
+        score = _title_score(lines, i, i + 1, sentence=True)
+        if score is not None and (guess is None or score >= guess.score):
+            return _Layout(i, i + 1, lines[i].text, how="before the body's mark", score=score)
+        break
+    return None
+
+
+def _title_at_top(lines: list[_Line], guess: _Layout | None) -> _Layout | None:
+    """A page with no sidebar starts with its title: a sentence at the top is the title
+    when the paragraph under it tells of the same thing and no line below looks more
+    like one. (A sidebar item's next paragraph refers back to it instead.)"""
+    if len(lines) < 2 or (guess is not None and guess.score >= _WEAK_GUESS):
+        return None
+    top, lead = lines[0], lines[1]
+    if _title_like(top) or not _title_shaped(top) or _title_like(lead):
+        return None
+    if len(top.text) > _SENTENCE_TITLE_MAX or continues([top.text], lead.text):
+        return None
+    cw = content_words(top.text)
+    if shared_stems(cw, lead.text) / max(1, len(cw)) < _TOP_TITLE_SCORE:
+        return None
+    return _Layout(0, 1, top.text, how="top of the page", score=_TOP_TITLE_SCORE)
+
+
+def _stamp_ends_sidebar(lines: list[_Line], j: int, date_lines: list[int], by_date_only: bool = False) -> bool:
     """Is the bare date line `j` (after a title-like line) the article's stamp?
 
     Dated teasers also start with a bare date line. The stamp is told apart by its date
@@ -348,6 +429,8 @@ def _stamp_ends_sidebar(lines: list[_Line], j: int, date_lines: list[int]) -> bo
     prev = parse_stamp(lines[earlier[-1]].text)
     if this and prev and (prev - this).days > 45:
         return True
+    if by_date_only:
+        return False
     later = _guess_title(lines, j + 2)
     if later is None:
         return True
@@ -361,15 +444,16 @@ def _front_matter(ln: _Line) -> bool:
     return _files_only(ln.raw) is not None or bool(_PHOTO_CREDIT.match(ln.text)) or _is_dateline(ln.text)
 
 
-def _title_score(lines: list[_Line], i: int, after: int) -> float | None:
-    """How much line `i` looks like the title of the text from line `after` on.
+def _title_score(lines: list[_Line], i: int, after: int, sentence: bool = False) -> float | None:
+    """How much line `i` looks like the title of the text from line `after` on
+    (`sentence`: a title may be a sentence, where the body's start shows it).
 
     A title shares words with its lead. The lead is found past photo names, a credit, a
     dateline and a subtitle (a title-like line right after); the next title-like line
     after that ends the text the title is compared with: it is a later headline's.
     """
     ln = lines[i]
-    if not _title_like(ln):
+    if not (_title_shaped(ln) if sentence else _title_like(ln)):
         return None
     following: list[str] = []
     subtitle: str | None = None
@@ -443,9 +527,8 @@ def _split_teasers(lines: list[_Line]) -> list[tuple[date | None, list[str]]]:
             current[1].append(t)  # a dated teaser runs until the next date line
             continue
         prev = teasers[-1][1] if teasers else None
-        joins = prev and (prev[-1].endswith("!") or t[:1].islower())
-        if joins and prev is not None:
-            prev.append(t)  # `Dear colleagues!` / `On behalf of ...`: one speech
+        if prev is not None and continues(prev, t):
+            prev.append(t)  # the next paragraph of the same item (see `sidebar`)
         else:
             current = (None, [t])
             teasers.append(current)
