@@ -313,10 +313,8 @@ def _find_title(lines: list[_Line], cut: bool = False) -> _Layout | None:
         prev_is_teaser_text = j >= 2 and _DATE_ONLY.fullmatch(texts[j - 2]) is not None
         if _title_shaped(lines[j - 1]) and not prev_is_teaser_text:
             bare = not st.files and _DATE_ONLY.fullmatch(texts[j]) is not None
-            # A sentence over a bare date is a dated teaser's last paragraph unless the
-            # date itself shows the stamp; a title by its look is weighed as well.
             sentence = not _title_like(lines[j - 1])
-            if bare and not _stamp_ends_sidebar(lines, j, date_lines, by_date_only=sentence):
+            if bare and not _stamp_ends_sidebar(lines, j, date_lines, sentence):
                 break
             return _Layout(j - 1, j + 1, texts[j - 1], st, how="stamp line")
         if _DATE_ONLY.fullmatch(texts[j]):
@@ -366,7 +364,14 @@ def _find_title(lines: list[_Line], cut: bool = False) -> _Layout | None:
 
 # A photo name glued to the body's first word, with no space: `IMG-0001.jpgOn 5 May ...`.
 _GLUED_FILE = re.compile(rf"^{_FILE_TOKEN}(?=[A-ZА-ЯЁ«\"“])")
-_SUBTITLE = re.compile(r"(?i)^(?:[-–—]\s*)?(?:exclusive|эксклюзивно|специально для)\b|^[–—]\s*[^?]*$")
+_SUBTITLE_WORDS = re.compile(r"(?i)^(?:[-–—]\s*)?(?:exclusive|эксклюзивно|специально для)\b")
+_DASH_LINE = re.compile(r"^[–—]\s*\S")
+
+
+def _subtitle_shaped(t: str) -> bool:
+    return bool(_SUBTITLE_WORDS.match(t) or (_DASH_LINE.match(t) and not t.endswith("?")))
+
+
 _TOP_TITLE_SCORE = 0.5  # the share of a sentence's words at the top of the page its lead repeats
 _WEAK_GUESS = 0.4  # a guessed title below this says little about the text under it
 
@@ -386,7 +391,7 @@ def _title_before_body_mark(lines: list[_Line], lo: int, guess: _Layout | None) 
         if not mark:
             continue
         i = k - 1
-        if i > lo and _SUBTITLE.match(lines[i].text):
+        if i > lo and _subtitle_shaped(lines[i].text):
             i -= 1  # `Title` / `Exclusive for ...` / `Vienna, June 23, 2020`
         if _title_like(lines[i]) or not _title_shaped(lines[i]):
             break  # a title by its look (the guess's), or no title here
@@ -414,13 +419,14 @@ def _title_at_top(lines: list[_Line], guess: _Layout | None) -> _Layout | None:
     return _Layout(0, 1, top.text, how="top of the page", score=_TOP_TITLE_SCORE)
 
 
-def _stamp_ends_sidebar(lines: list[_Line], j: int, date_lines: list[int], by_date_only: bool = False) -> bool:
+def _stamp_ends_sidebar(lines: list[_Line], j: int, date_lines: list[int], sentence: bool = False) -> bool:
     """Is the bare date line `j` (after a title-like line) the article's stamp?
 
     Dated teasers also start with a bare date line. The stamp is told apart by its date
     (teasers' dates run close together, usually long after the article's) and, failing
     that, by weighing both readings: line `j-1` as the title of the body after `j`, or `j`
-    as one more teaser's date, with the title somewhere after its text.
+    as one more teaser's date, with the title somewhere after its text. A `sentence` over
+    the date (a dated teaser's last paragraph, or a title shaped like one) must weigh more.
     """
     earlier = [d for d in date_lines if d < j]
     if not earlier:
@@ -429,13 +435,13 @@ def _stamp_ends_sidebar(lines: list[_Line], j: int, date_lines: list[int], by_da
     prev = parse_stamp(lines[earlier[-1]].text)
     if this and prev and (prev - this).days > 45:
         return True
-    if by_date_only:
-        return False
+    if sentence and any(_STAMP_END.search(ln.text) for ln in lines[j + 1 :]):
+        return False  # a sentence over a teaser's date; the article's stamp comes later
     later = _guess_title(lines, j + 2)
     if later is None:
         return True
-    here = _title_score(lines, j - 1, j + 1)
-    return here is not None and here >= later.score
+    here = _title_score(lines, j - 1, j + 1, sentence)
+    return here is not None and (here > later.score if sentence else here >= later.score)
 
 
 @lru_cache(maxsize=8192)
@@ -777,6 +783,21 @@ def parse_page(text: str, source: str = "", teaser_entities: bool = True) -> Pag
     return PageReading(source, article, teasers, warnings)
 
 
+_QUESTION = re.compile(r"^(?:[-–—]\s*|\d{1,2}[.)]\s+)\S.*\?$")
+
+
+def _is_subtitle(paras: list[str]) -> bool:
+    """Is the first of these paragraphs (those under the title) a subtitle? A title-like line
+    (`Exclusive for the TASS agency`), or an em-dash line that is not a question over an
+    interview's first question. A dateline is not one."""
+    if len(paras) < 2 or _is_dateline(paras[0]):
+        return False
+    first = paras[0]
+    if _title_like(_Line(first, first)) or (_SUBTITLE_WORDS.match(first) and len(first) <= 200):
+        return True
+    return bool(_DASH_LINE.match(first)) and not first.endswith("?") and bool(_QUESTION.match(paras[1]))
+
+
 def _article(lines: list[_Line], layout: _Layout, source: str, warnings: list[PageWarning]) -> Release:
     photos: list[str] = []
     attachments: list[str] = []
@@ -801,19 +822,17 @@ def _article(lines: list[_Line], layout: _Layout, source: str, warnings: list[Pa
     contacts = [c for p in paras[start:] if not _UNDERSCORES.fullmatch(p) for c in _split_contact(p)]
     paras = paras[:start]
 
-    # Before the body proper: a subtitle and a `Photo: ...` credit, in either order.
+    # Before the body proper: a subtitle and a `Photo: ...` credit, in either order; then
+    # maybe a dateline, which stays the first body paragraph (a credit may follow it).
     credit = subtitle = None
     for _ in range(2):
         if paras and credit is None and _PHOTO_CREDIT.match(paras[0]):
             credit = paras.pop(0)
-        elif (
-            subtitle is None
-            and len(paras) >= 2
-            and _title_like(_Line(paras[0], paras[0]))
-            and not _is_dateline(paras[0])
-        ):
+        elif subtitle is None and _is_subtitle(paras):
             subtitle = paras.pop(0)
     dateline = paras[0] if paras and _is_dateline(paras[0]) else None
+    if dateline and credit is None and len(paras) > 1 and _PHOTO_CREDIT.match(paras[1]):
+        credit = paras.pop(1)
     lead_paras = paras[1:] if dateline else paras
     lead = lead_paras[0] if lead_paras else ""
 

@@ -16,7 +16,7 @@ from cstonews.dates import iter_dates
 
 _SALUTATION = re.compile(
     r"^(?:Dear|Distinguished|Esteemed|Ladies and gentlemen|Friends|Colleagues|"
-    r"Уважаем\w*|Дорог\w*|Дамы и господа|Коллеги|Друзья)\b.{0,120}!$"
+    r"Уважаем\w*|Дорог(?:ой|ая|ие)|Дамы и господа|Коллеги|Друзья)\b.{0,120}!$"
 )
 # First person: a speech, not a news item (which speaks of the Organization in the third).
 _FIRST_PERSON = re.compile(
