@@ -63,7 +63,7 @@ _FILE_TOKEN = rf"{_FILE_CHARS}+(?: \(\d+\))?\.(?:{_IMG_EXT}|{_DOC_EXT})"
 _FILE_TOKEN_RE = re.compile(_FILE_TOKEN)
 _ENDS_WITH_FILE = re.compile(rf"\.(?:{_IMG_EXT}|{_DOC_EXT})$")
 _IS_DOC = re.compile(rf"\.{_DOC_EXT}$")
-_LEADING_FILE = re.compile(rf"^({_FILE_TOKEN})(?:\s+|(?=[A-ZА-ЯЁ«\"“]))")
+_LEADING_FILE = re.compile(rf"^({_FILE_TOKEN})(?:\s+|(?=[A-ZА-ЯЁ«\"“\d]))")
 _TRAILING_FILE = re.compile(rf"(?:(?<=\s)|(?<=[.!?\"”»)]))({_FILE_TOKEN})$")
 
 _FILE_NAME_MAX = 200
@@ -314,7 +314,7 @@ def _find_title(lines: list[_Line], cut: bool = False) -> _Layout | None:
         if _title_shaped(lines[j - 1]) and not prev_is_teaser_text:
             bare = not st.files and _DATE_ONLY.fullmatch(texts[j]) is not None
             sentence = not _title_like(lines[j - 1])
-            if bare and not _stamp_ends_sidebar(lines, j, date_lines, sentence):
+            if bare and not _stamp_ends_sidebar(lines, j, date_lines, sentence, cut):
                 break
             return _Layout(j - 1, j + 1, texts[j - 1], st, how="stamp line")
         if _DATE_ONLY.fullmatch(texts[j]):
@@ -347,7 +347,7 @@ def _find_title(lines: list[_Line], cut: bool = False) -> _Layout | None:
     if date_lines:
         lo = date_lines[-1] + 2  # a dated teaser has at least one line of text
     guess = _guess_title(lines, lo)
-    marked = _title_before_body_mark(lines, lo, guess)
+    marked = _title_before_body_mark(lines, lo, guess) or (_title_at_top(lines, guess) if lo == 0 else None)
     if marked is not None:
         return marked
     last = n - 1
@@ -357,13 +357,11 @@ def _find_title(lines: list[_Line], cut: bool = False) -> _Layout | None:
         prev = texts[last - 1] if last else ""
         if not prev or _ends_sentence(prev) or _DATE_ONLY.fullmatch(prev):
             return _Layout(last, n, texts[last], how="cut after the title")
-    if lo == 0:
-        return _title_at_top(lines, guess) or guess
     return guess
 
 
 # A photo name glued to the body's first word, with no space: `IMG-0001.jpgOn 5 May ...`.
-_GLUED_FILE = re.compile(rf"^{_FILE_TOKEN}(?=[A-ZА-ЯЁ«\"“])")
+_GLUED_FILE = re.compile(rf"^{_FILE_TOKEN}(?=[A-ZА-ЯЁ«\"“\d])")
 _SUBTITLE_WORDS = re.compile(r"(?i)^(?:[-–—]\s*)?(?:exclusive|эксклюзивно|специально для)\b")
 _DASH_LINE = re.compile(r"^[–—]\s*\S")
 
@@ -405,21 +403,23 @@ def _title_before_body_mark(lines: list[_Line], lo: int, guess: _Layout | None) 
 def _title_at_top(lines: list[_Line], guess: _Layout | None) -> _Layout | None:
     """A page with no sidebar starts with its title: a sentence at the top is the title
     when the paragraph under it tells of the same thing and no line below looks more
-    like one. (A sidebar item's next paragraph refers back to it instead.)"""
+    like one."""
     if len(lines) < 2 or (guess is not None and guess.score >= _WEAK_GUESS):
         return None
     top, lead = lines[0], lines[1]
-    if _title_like(top) or not _title_shaped(top) or _title_like(lead):
+    if _title_like(top) or not _title_shaped(top) or len(top.text) > _SENTENCE_TITLE_MAX:
         return None
-    if len(top.text) > _SENTENCE_TITLE_MAX or continues([top.text], lead.text):
-        return None
+    if _title_like(lead) and len(lines) > 2:
+        return None  # a headline under a sentence: a sidebar (the last line may be a lead cut short)
     cw = content_words(top.text)
     if shared_stems(cw, lead.text) / max(1, len(cw)) < _TOP_TITLE_SCORE:
         return None
     return _Layout(0, 1, top.text, how="top of the page", score=_TOP_TITLE_SCORE)
 
 
-def _stamp_ends_sidebar(lines: list[_Line], j: int, date_lines: list[int], sentence: bool = False) -> bool:
+def _stamp_ends_sidebar(
+    lines: list[_Line], j: int, date_lines: list[int], sentence: bool = False, cut: bool = False
+) -> bool:
     """Is the bare date line `j` (after a title-like line) the article's stamp?
 
     Dated teasers also start with a bare date line. The stamp is told apart by its date
@@ -438,6 +438,10 @@ def _stamp_ends_sidebar(lines: list[_Line], j: int, date_lines: list[int], sente
     if sentence and any(_STAMP_END.search(ln.text) for ln in lines[j + 1 :]):
         return False  # a sentence over a teaser's date; the article's stamp comes later
     later = _guess_title(lines, j + 2)
+    if sentence:  # the title after a teaser's text may be a sentence too
+        later = _title_before_body_mark(lines, j + 2, later) or later
+        if later is None and cut and len(lines) > j + 2 and _title_like(lines[-1]):
+            return False  # a page cut off after its title, the teaser's text above it
     if later is None:
         return True
     here = _title_score(lines, j - 1, j + 1, sentence)
@@ -795,7 +799,8 @@ def _is_subtitle(paras: list[str]) -> bool:
     first = paras[0]
     if _title_like(_Line(first, first)) or (_SUBTITLE_WORDS.match(first) and len(first) <= 200):
         return True
-    return bool(_DASH_LINE.match(first)) and not first.endswith("?") and bool(_QUESTION.match(paras[1]))
+    after = next((p for p in paras[1:] if not _PHOTO_CREDIT.match(p)), "")
+    return bool(_DASH_LINE.match(first)) and not first.endswith("?") and bool(_QUESTION.match(after))
 
 
 def _article(lines: list[_Line], layout: _Layout, source: str, warnings: list[PageWarning]) -> Release:

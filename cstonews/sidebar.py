@@ -22,6 +22,9 @@ _SALUTATION = re.compile(
 _FIRST_PERSON = re.compile(
     r"(?<![\w-])(?:I|I'm|I've|me|my|we|We|us|our|Our|My|Я|я|мы|Мы|нас|наш\w*|Наш\w*|мне|Мне)(?![\w-])"
 )
+# How a speech opens: after a salutation block these continue it; after a speech's own
+# paragraphs they open the next speech.
+_SPEECH_OPENING = re.compile(r"^(?:Allow me|Let me|Permit me|Позвольте|Разрешите)(?![\w-])")
 _OPENS_FIRST_PERSON = re.compile(
     r"^(?:I|I'm|I'd|I've|We|We're|We've|My|Our|Let me|Allow me|Permit me|Let us|"
     r"Я|Мы|Мне|Нам|Наш\w*|Позвольте|Разрешите)(?![\w-])"
@@ -94,8 +97,8 @@ def continues(item: list[str], t: str) -> bool:
         return True  # a sentence carried over a line break
     if _SALUTATION.match(item[-1]):
         return True  # `Dear colleagues!` / `On behalf of ...`: one speech
-    if opens_like_lead(t):
-        return False
+    if opens_like_lead(t) or _SALUTATION.match(t) or _SPEECH_OPENING.match(t):
+        return False  # a lead, or the opening of another speech
     if _is_speech(item) and (_OPENS_FIRST_PERSON.match(t) or _FIRST_PERSON.search(t[:120])):
         return True
     if _has_own_date(t):
