@@ -2,7 +2,7 @@
 
 A page reads top to bottom as: sidebar teasers, the article's title (with or without a
 `dd.mm.yyyy` stamp in one of several placements), its body, maybe a press-office block,
-then the site's navigation lines. FORMAT.md lists the variants this module handles.
+then the site's navigation lines. docs/format.md describes the variants this module handles.
 """
 
 from __future__ import annotations
@@ -597,7 +597,7 @@ def _press_block_start(paras: list[str]) -> int:
 def _resolve_date(
     stamp: date | None, title: str | None, lead: str, dateline: str | None, warnings: list[PageWarning]
 ) -> tuple[date | None, str | None, date | None]:
-    """(date, date_source, event date named by the lead) by FORMAT.md's Dates rules."""
+    """(date, date_source, event date named by the lead) by the Dates rules of docs/format.md."""
     title_spans = find_dates(title) if title else []
     dateline_spans = find_dates(dateline) if dateline else []
     ref_years = [s.year for s in title_spans + dateline_spans if s.year]

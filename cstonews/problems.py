@@ -58,7 +58,11 @@ _WORDS: dict[Problem, tuple[str, str, str | None]] = {
     Problem.NO_TITLE: ("page without a title", "pages without a title", None),
     Problem.NO_DATE: ("page without a date", "pages without a date", None),
     Problem.DATE_WITHOUT_YEAR: ("page whose date has no year", "pages whose date has no year", None),
-    Problem.DATE_YEAR_MISTYPED: ("page whose date has a mistyped year", "pages whose date has a mistyped year", None),
+    Problem.DATE_YEAR_MISTYPED: (
+        "page whose date has a mistyped year",
+        "pages whose date has a mistyped year",
+        None,
+    ),
     Problem.LEGACY_ENCODING: ("page in a legacy encoding", "pages in a legacy encoding", "read"),
     Problem.NUL_BYTES: ("page with NUL bytes", "pages with NUL bytes", "read"),
     Problem.EMPTY: ("empty file", "empty files", "skipped"),

@@ -9,7 +9,7 @@ from cstonews.problems import PageWarning, Problem
 
 Kind = Literal["article", "teaser"]
 
-# The JSON contract of FORMAT.md, in its order; extra fields follow these.
+# The JSON contract (docs/format.md), in its order; extra fields follow these.
 CONTRACT_FIELDS = (
     "id", "kind", "lang", "title", "date", "date_precision", "date_source", "lead",
     "body", "photos", "contacts", "countries", "people", "sources",

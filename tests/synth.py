@@ -1,4 +1,4 @@
-"""Labelled pages made up from FORMAT.md's variants, combined at random (seeded).
+"""Labelled pages made up from the format's variants (docs/format.md), combined at random (seeded).
 
 Each golden page in tests/pages/ shows one variant alone; real pages combine several
 (dated teasers *and* a dateline *and* a cut-off end ...). This module writes such
@@ -269,7 +269,7 @@ def make_page(rng: random.Random) -> Page:
         dateline = rng.choice([f"{place}, {m} {event.day}, {event.year}", f"{m} {event.day}, {event.year}, {place}"])
         tags.append("dateline")
 
-    # The expected date, by FORMAT.md's rules: the stamp; else a complete date in the lead
+    # The expected date, by the Dates rules: the stamp; else a complete date in the lead
     # or dateline (a yearless lead date takes the dateline's or title's year, which here
     # are the event's); else the title's; else unknown.
     if stamp:

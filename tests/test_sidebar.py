@@ -42,7 +42,9 @@ def test_a_dated_sidebar_without_its_dates_splits_the_same(path: Path) -> None:
     assert dated.article is not None and dated.article.title
     lines = text.split("\n")
     title_at = next(i for i, ln in enumerate(lines) if ln.strip() == dated.article.title)
-    undated_text = "\n".join(ln for i, ln in enumerate(lines) if i >= title_at or not _BARE_DATE.fullmatch(ln))
+    undated_text = "\n".join(
+        ln for i, ln in enumerate(lines) if i >= title_at or not _BARE_DATE.fullmatch(ln)
+    )
     undated = read_page(undated_text.encode(), path.name)
     assert [t.body for t in undated.teasers] == [t.body for t in dated.teasers]
     assert undated.article is not None and undated.article.title == dated.article.title
@@ -87,12 +89,18 @@ def test_a_paragraph_that_opens_like_a_lead_starts_a_new_item(item: list[str], p
     assert not continues(item, para)
 
 
-_WORDS = st.sampled_from(["the", "ministers", "meeting", "we", "it", "held", "in", "Minsk", "took", "part", "CSTO"])
-_DATES = st.sampled_from(["On 5 May 2021,", "On 12 October,", "From 3 to 6 September 2024,", "14 августа 2023 года"])
+_WORDS = st.sampled_from(
+    ["the", "ministers", "meeting", "we", "it", "held", "in", "Minsk", "took", "part", "CSTO"]
+)
+_DATES = st.sampled_from(
+    ["On 5 May 2021,", "On 12 October,", "From 3 to 6 September 2024,", "14 августа 2023 года"]
+)
 
 
 @settings(max_examples=100, deadline=None)
-@given(st.lists(st.text(min_size=1, max_size=60), min_size=1, max_size=3), _DATES, st.lists(_WORDS, max_size=12))
+@given(
+    st.lists(st.text(min_size=1, max_size=60), min_size=1, max_size=3), _DATES, st.lists(_WORDS, max_size=12)
+)
 def test_a_paragraph_opening_with_a_date_is_never_joined_unless_a_salutation_or_a_line_break_holds_it(
     item: list[str], opening: str, words: list[str]
 ) -> None:
