@@ -36,6 +36,7 @@ _DAYS = (date(2026, 10, 31) - _FIRST_DAY).days
 @dataclass(frozen=True)
 class Pools:
     titles: tuple[str, ...]
+    openings: tuple[tuple[str, ...], ...]  # the paragraphs of each title's own article
     paragraphs: tuple[str, ...]
     words: tuple[str, ...]  # capitalised words for titles, in a seeded order
 
@@ -46,17 +47,20 @@ def pools() -> Pools:
     from cstonews.parse import read_page
 
     titles: list[str] = []
+    openings: list[tuple[str, ...]] = []
     paragraphs: list[str] = []
     for f in sorted(SAMPLES.glob("*.txt")):
         page = read_page(f.read_bytes(), f.name)
-        if page.article:
-            titles.append(page.article.title or "")
-            paragraphs.extend(p for p in page.article.body if len(p) > 60)
+        if page.article and page.article.title:
+            own = tuple(p for p in page.article.body if len(p) > 60)
+            titles.append(page.article.title)
+            openings.append(own)
+            paragraphs.extend(own)
         for t in page.teasers:
             paragraphs.extend(p for p in t.body if len(p) > 60)
     words = sorted({w.capitalize() for p in paragraphs for w in re.findall(r"[A-Za-z]{5,}", p)})
     random.Random(0).shuffle(words)
-    return Pools(tuple(t for t in titles if t), tuple(dict.fromkeys(paragraphs)), tuple(words))
+    return Pools(tuple(titles), tuple(openings), tuple(dict.fromkeys(paragraphs)), tuple(words))
 
 
 @dataclass(frozen=True)
@@ -87,9 +91,12 @@ def article(seed: int, number: int, edit: int = 0) -> Article:
     # Three title words spell out the number in base len(words): ids never collide.
     n, k = number, len(w)
     head = [w[n % k], w[(n // k + 1) % k], w[(n // k // k + 2) % k]]
-    title = " ".join(head) + ": " + _vary(rng, rng.choice(p.titles), w, 2)
+    # A title and the lead under it come from one sample article: a lead shares words with
+    # its title, as on the site, and the parser tells the title by them.
+    which = rng.randrange(len(p.titles))
+    title = " ".join(head) + ": " + _vary(rng, p.titles[which], w, 2)
     stamped = rng.random() < 0.6
-    opening = rng.choice(p.paragraphs)
+    opening = rng.choice(p.openings[which])
     opening = opening[0].lower() + opening[1:]
     if stamped and rng.random() < 0.5:
         lead = f"{_MONTHS[day.month - 1]} {day.day} of this year. " + _vary(rng, opening, w, 3)

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from cstonews.database import Database, as_error, is_damage, sqlite_errors
 from cstonews.errors import CstonewsError, ExitCode
+from cstonews.problems import PageWarning
 from cstonews.queries import DEFAULT_LIMIT, Hit, Queries, Selection, Stats
 from cstonews.refresh import Progress, RefreshReport
 from cstonews.release import Release
@@ -102,5 +103,5 @@ class Archive:
     def count(self) -> tuple[int, int]:
         return self._queries.count()
 
-    def warnings(self) -> list[tuple[str, str]]:
+    def warnings(self) -> list[tuple[str, PageWarning]]:
         return list(self._queries.warnings())

@@ -278,9 +278,9 @@ def _open(ctx: typer.Context, archive: Path | None) -> Archive:
     for f, w in report.warnings:
         what = about_the_file(w)
         if what == "skipped":
-            output.message(env, f"skipped {f}: {w}")
+            output.message(env, f"skipped {f}: {w.text}")
         elif what == "read":
-            output.message(env, f"{f}: {w}")
+            output.message(env, f"{f}: {w.text}")
         else:
             rest.append((f, w))
     if rest:
@@ -509,6 +509,7 @@ def parse(
     from cstonews import output
     from cstonews.output import PARSE_FORMATS
     from cstonews.parse import read_page
+    from cstonews.problems import PageWarning, Problem
     from cstonews.release import PageReading
 
     form = _choice(fmt, PARSE_FORMATS, "--format", "text")
@@ -517,7 +518,8 @@ def parse(
         try:
             data = f.read_bytes()
         except OSError as e:
-            readings.append(PageReading(str(f), None, [], [f"cannot read: {e.strerror or e}"]))
+            why = PageWarning(Problem.CANNOT_READ, f"cannot read: {e.strerror or e}")
+            readings.append(PageReading(str(f), None, [], [why]))
             continue
         readings.append(read_page(data, str(f)))
     output.pages(_env(ctx), readings, form)
@@ -534,6 +536,7 @@ def index(
 ) -> None:
     """Bring the index up to date, comparing every file (catches pages edited in place)."""
     from cstonews import output
+    from cstonews.problems import by_code
     from cstonews.problems import summary as problems_summary
 
     env = _env(ctx)
@@ -552,8 +555,8 @@ def index(
     if problems:
         env.stdout.write(f"{problems_summary(problems)}\n")
         if verbose:
-            for f, w in problems:
-                env.stdout.write(f"  {f}: {w}\n")
+            for f, w in by_code(problems):
+                env.stdout.write(f"  {f}: {w.text}\n")
         else:
             env.stdout.write("(cstonews index --verbose lists them)\n")
 

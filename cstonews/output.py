@@ -321,7 +321,7 @@ def pages(env: Environment, readings: Sequence[PageReading], fmt: str) -> None:
         for t in p.teasers:
             out.write(f"  teaser   {t.date or 'undated':<10}  {_shorten(inert(t.lead), 90)}\n")
         for w in p.warnings:
-            out.write(f"  warning: {inert(w)}\n")
+            out.write(f"  warning: {inert(w.text)}\n")
 
 
 # --- index -----------------------------------------------------------------------------------

@@ -2,7 +2,7 @@
 
 A page reads top to bottom as: sidebar teasers, the article's title (with or without a
 `dd.mm.yyyy` stamp in one of several placements), its body, maybe a press-office block,
-then the site's navigation lines. FORMAT.md lists the variants this module handles.
+then the site's navigation lines. docs/format.md describes the variants this module handles.
 """
 
 from __future__ import annotations
@@ -16,7 +16,9 @@ from typing import Any, NamedTuple
 
 from cstonews import entities
 from cstonews.dates import Span, find_dates, iter_dates, parse_stamp
+from cstonews.problems import PageWarning, Problem
 from cstonews.release import PageReading, Release
+from cstonews.sidebar import continues
 from cstonews.text import (
     alternation,
     content_words,
@@ -61,7 +63,7 @@ _FILE_TOKEN = rf"{_FILE_CHARS}+(?: \(\d+\))?\.(?:{_IMG_EXT}|{_DOC_EXT})"
 _FILE_TOKEN_RE = re.compile(_FILE_TOKEN)
 _ENDS_WITH_FILE = re.compile(rf"\.(?:{_IMG_EXT}|{_DOC_EXT})$")
 _IS_DOC = re.compile(rf"\.{_DOC_EXT}$")
-_LEADING_FILE = re.compile(rf"^({_FILE_TOKEN})(?:\s+|(?=[A-ZА-ЯЁ«\"“]))")
+_LEADING_FILE = re.compile(rf"^({_FILE_TOKEN})(?:\s+|(?=[A-ZА-ЯЁ«\"“\d]))")
 _TRAILING_FILE = re.compile(rf"(?:(?<=\s)|(?<=[.!?\"”»)]))({_FILE_TOKEN})$")
 
 _FILE_NAME_MAX = 200
@@ -207,13 +209,31 @@ def _is_contact(t: str) -> bool:
 
 @lru_cache(maxsize=8192)  # asked of the same lines many times while a title is sought
 def _title_like(line: _Line) -> bool:
+    """Could this line be a title by its look alone: title-shaped, with no final stop?"""
+    if _ends_sentence(line.text) and _ends_sentence(_without_trailing_file(line.text)):
+        return False  # most lines of a page: prose, settled before the costlier checks
+    return _title_shaped(line) and not _ends_sentence(_without_trailing_file(line.text))
+
+
+def _without_trailing_file(t: str) -> str:
+    if _ends_with_extension(t) and _TRAILING_FILE.search(t):  # `... involved. IMG-0001.jpg`
+        return _TRAILING_FILE.sub("", t).rstrip()
+    return t
+
+
+@lru_cache(maxsize=8192)
+def _title_shaped(line: _Line) -> bool:
+    """Could this line be a title where the body's start shows it is one? Some titles are
+    sentences (`... laid wreaths.`, `... goes on!`, `... which unites ...`, two sentences):
+    only a line that ends in mid-clause (`:`, `;`, `,`) or is something else is not."""
     t = line.text
     if not 6 <= len(t) <= 400:
         return False
-    if _ends_with_extension(t) and _TRAILING_FILE.search(t):  # `... involved. IMG-0001.jpg`
-        t = _TRAILING_FILE.sub("", t).rstrip()
-    if _ends_sentence(t) or _BULLET.match(t) or _PHOTO_CREDIT.match(t):
+    t = _without_trailing_file(t)
+    if t.rstrip("'\"”»’)]")[-1:] in (":", ";", ",") or _BULLET.match(t) or _PHOTO_CREDIT.match(t):
         return False
+    if len(t) > _SENTENCE_TITLE_MAX and _ends_sentence(t):
+        return False  # a paragraph of prose
     if _UNDERSCORES.fullmatch(t) or _PRESS_HEAD.match(t):
         return False
     if _STAMP_HEAD.match(t) or _files_only(line.raw) is not None or _is_nav(t):
@@ -221,6 +241,9 @@ def _title_like(line: _Line) -> bool:
     if _is_contact(t) or _is_dateline(t) or _DOWNLOAD.match(t):
         return False
     return not _LIST_TIME.search(t)
+
+
+_SENTENCE_TITLE_MAX = 250  # titles that are sentences are a line or two, not a paragraph
 
 
 def _ends_sentence(t: str) -> bool:
@@ -268,11 +291,11 @@ def _find_title(lines: list[_Line], cut: bool = False) -> _Layout | None:
         ts = _title_with_stamp(lines[i + 1]) if i + 1 in stamped else None
         if ts and ts[0].casefold() == keys[i]:
             return _Layout(i, i + 2, texts[i], ts[1], how="repeated with stamp")
-        if keys[i] == keys[i + 1] and _title_like(lines[i]):
+        if keys[i] == keys[i + 1] and _title_shaped(lines[i]):
             return _Layout(i, i + 2, texts[i], how="repeated")
     # A page cut off inside the repeated title: the last line is a prefix of
     # `Title dd.mm.yyyy`, or of the title.
-    if n >= 2 and _title_like(lines[-2]):
+    if n >= 2 and _title_shaped(lines[-2]):
         first, second = keys[-2], keys[-1]
         tail = second[len(first) :] if second.startswith(first) else None
         if (tail is not None and re.fullmatch(r"\s*[\d.]*", tail)) or (
@@ -288,9 +311,10 @@ def _find_title(lines: list[_Line], cut: bool = False) -> _Layout | None:
         if st is None:
             continue
         prev_is_teaser_text = j >= 2 and _DATE_ONLY.fullmatch(texts[j - 2]) is not None
-        if _title_like(lines[j - 1]) and not prev_is_teaser_text:
+        if _title_shaped(lines[j - 1]) and not prev_is_teaser_text:
             bare = not st.files and _DATE_ONLY.fullmatch(texts[j]) is not None
-            if bare and not _stamp_ends_sidebar(lines, j, date_lines):
+            sentence = not _title_like(lines[j - 1])
+            if bare and not _stamp_ends_sidebar(lines, j, date_lines, sentence, cut):
                 break
             return _Layout(j - 1, j + 1, texts[j - 1], st, how="stamp line")
         if _DATE_ONLY.fullmatch(texts[j]):
@@ -306,7 +330,7 @@ def _find_title(lines: list[_Line], cut: bool = False) -> _Layout | None:
                 r"\d{1,2}[.)] ", m.group(2)
             )
             m = m if opens else None  # ... or with a numbered question: `17.07.20221. What ...?`
-        if m and _title_like(lines[j - 1]):
+        if m and _title_shaped(lines[j - 1]):
             return _Layout(
                 j - 1, j + 1, texts[j - 1], _Stamp(parse_stamp(m.group(1))), m.group(2), "glued stamp"
             )
@@ -314,14 +338,18 @@ def _find_title(lines: list[_Line], cut: bool = False) -> _Layout | None:
     # 4. `Title dd.mm.yyyy` once, with no separate copy.
     for j in range(n - 1, -1, -1):
         ts = _title_with_stamp(lines[j]) if j in stamped else None
-        if ts and _title_like(_Line(ts[0], ts[0])) and not _DATE_ONLY.fullmatch(ts[0]):
+        if ts and _title_shaped(_Line(ts[0], ts[0])) and not _DATE_ONLY.fullmatch(ts[0]):
             return _Layout(j, j + 1, ts[0], ts[1], how="stamp after title")
 
-    # 5. No stamp: the title is a line without a final full stop followed by the body.
+    # 5. No stamp: the title is a line without a final full stop followed by the body, or
+    # one shaped like a sentence where the body's start shows it is the title.
     lo = 0
     if date_lines:
         lo = date_lines[-1] + 2  # a dated teaser has at least one line of text
     guess = _guess_title(lines, lo)
+    marked = _title_before_body_mark(lines, lo, guess) or (_title_at_top(lines, guess) if lo == 0 else None)
+    if marked is not None:
+        return marked
     last = n - 1
     if cut and last >= lo and _title_like(lines[last]) and (guess is None or guess.score < 0.5):
         # A page cut off right after its title: the title is its last line, after a
@@ -332,13 +360,73 @@ def _find_title(lines: list[_Line], cut: bool = False) -> _Layout | None:
     return guess
 
 
-def _stamp_ends_sidebar(lines: list[_Line], j: int, date_lines: list[int]) -> bool:
+# A photo name glued to the body's first word, with no space: `IMG-0001.jpgOn 5 May ...`.
+_GLUED_FILE = re.compile(rf"^{_FILE_TOKEN}(?=[A-ZА-ЯЁ«\"“\d])")
+_SUBTITLE_WORDS = re.compile(r"(?i)^(?:[-–—]\s*)?(?:exclusive|эксклюзивно|специально для)\b")
+_DASH_LINE = re.compile(r"^[–—]\s*\S")
+
+
+def _subtitle_shaped(t: str) -> bool:
+    return bool(_SUBTITLE_WORDS.match(t) or (_DASH_LINE.match(t) and not t.endswith("?")))
+
+
+_TOP_TITLE_SCORE = 0.5  # the share of a sentence's words at the top of the page its lead repeats
+_WEAK_GUESS = 0.4  # a guessed title below this says little about the text under it
+
+
+def _title_before_body_mark(lines: list[_Line], lo: int, guess: _Layout | None) -> _Layout | None:
+    """A title shaped like a sentence, found where the body starts rather than by its look.
+
+    With no stamp and no repeat, the body's start shows as a photo name glued to its first
+    word, a dateline or a `Photo:` credit (maybe under a subtitle); on a page with no sidebar,
+    it is the top of the page. The title is the line just before. Lines that are titles by
+    their look already are `_guess_title`'s.
+    """
+    n = len(lines)
+    for k in range(max(lo, 1), min(n, lo + 200)):
+        x = lines[k]
+        mark = _GLUED_FILE.match(x.text) or _is_dateline(x.text) or _PHOTO_CREDIT.match(x.text)
+        if not mark:
+            continue
+        i = k - 1
+        if i > lo and _subtitle_shaped(lines[i].text):
+            i -= 1  # `Title` / `Exclusive for ...` / `Vienna, June 23, 2020`
+        if _title_like(lines[i]) or not _title_shaped(lines[i]):
+            break  # a title by its look (the guess's), or no title here
+        score = _title_score(lines, i, i + 1, sentence=True)
+        if score is not None and (guess is None or score >= guess.score):
+            return _Layout(i, i + 1, lines[i].text, how="before the body's mark", score=score)
+        break
+    return None
+
+
+def _title_at_top(lines: list[_Line], guess: _Layout | None) -> _Layout | None:
+    """A page with no sidebar starts with its title: a sentence at the top is the title
+    when the paragraph under it tells of the same thing and no line below looks more
+    like one."""
+    if len(lines) < 2 or (guess is not None and guess.score >= _WEAK_GUESS):
+        return None
+    top, lead = lines[0], lines[1]
+    if _title_like(top) or not _title_shaped(top) or len(top.text) > _SENTENCE_TITLE_MAX:
+        return None
+    if _title_like(lead) and len(lines) > 2:
+        return None  # a headline under a sentence: a sidebar (the last line may be a lead cut short)
+    cw = content_words(top.text)
+    if shared_stems(cw, lead.text) / max(1, len(cw)) < _TOP_TITLE_SCORE:
+        return None
+    return _Layout(0, 1, top.text, how="top of the page", score=_TOP_TITLE_SCORE)
+
+
+def _stamp_ends_sidebar(
+    lines: list[_Line], j: int, date_lines: list[int], sentence: bool = False, cut: bool = False
+) -> bool:
     """Is the bare date line `j` (after a title-like line) the article's stamp?
 
     Dated teasers also start with a bare date line. The stamp is told apart by its date
     (teasers' dates run close together, usually long after the article's) and, failing
     that, by weighing both readings: line `j-1` as the title of the body after `j`, or `j`
-    as one more teaser's date, with the title somewhere after its text.
+    as one more teaser's date, with the title somewhere after its text. A `sentence` over
+    the date (a dated teaser's last paragraph, or a title shaped like one) must weigh more.
     """
     earlier = [d for d in date_lines if d < j]
     if not earlier:
@@ -347,11 +435,17 @@ def _stamp_ends_sidebar(lines: list[_Line], j: int, date_lines: list[int]) -> bo
     prev = parse_stamp(lines[earlier[-1]].text)
     if this and prev and (prev - this).days > 45:
         return True
+    if sentence and any(_STAMP_END.search(ln.text) for ln in lines[j + 1 :]):
+        return False  # a sentence over a teaser's date; the article's stamp comes later
     later = _guess_title(lines, j + 2)
+    if sentence:  # the title after a teaser's text may be a sentence too
+        later = _title_before_body_mark(lines, j + 2, later) or later
+        if later is None and cut and len(lines) > j + 2 and _title_like(lines[-1]):
+            return False  # a page cut off after its title, the teaser's text above it
     if later is None:
         return True
-    here = _title_score(lines, j - 1, j + 1)
-    return here is not None and here >= later.score
+    here = _title_score(lines, j - 1, j + 1, sentence)
+    return here is not None and (here > later.score if sentence else here >= later.score)
 
 
 @lru_cache(maxsize=8192)
@@ -360,15 +454,16 @@ def _front_matter(ln: _Line) -> bool:
     return _files_only(ln.raw) is not None or bool(_PHOTO_CREDIT.match(ln.text)) or _is_dateline(ln.text)
 
 
-def _title_score(lines: list[_Line], i: int, after: int) -> float | None:
-    """How much line `i` looks like the title of the text from line `after` on.
+def _title_score(lines: list[_Line], i: int, after: int, sentence: bool = False) -> float | None:
+    """How much line `i` looks like the title of the text from line `after` on
+    (`sentence`: a title may be a sentence, where the body's start shows it).
 
     A title shares words with its lead. The lead is found past photo names, a credit, a
     dateline and a subtitle (a title-like line right after); the next title-like line
     after that ends the text the title is compared with: it is a later headline's.
     """
     ln = lines[i]
-    if not _title_like(ln):
+    if not (_title_shaped(ln) if sentence else _title_like(ln)):
         return None
     following: list[str] = []
     subtitle: str | None = None
@@ -442,9 +537,8 @@ def _split_teasers(lines: list[_Line]) -> list[tuple[date | None, list[str]]]:
             current[1].append(t)  # a dated teaser runs until the next date line
             continue
         prev = teasers[-1][1] if teasers else None
-        joins = prev and (prev[-1].endswith("!") or t[:1].islower())
-        if joins and prev is not None:
-            prev.append(t)  # `Dear colleagues!` / `On behalf of ...`: one speech
+        if prev is not None and continues(prev, t):
+            prev.append(t)  # the next paragraph of the same item (see `sidebar`)
         else:
             current = (None, [t])
             teasers.append(current)
@@ -501,9 +595,9 @@ def _press_block_start(paras: list[str]) -> int:
 
 
 def _resolve_date(
-    stamp: date | None, title: str | None, lead: str, dateline: str | None, warnings: list[str]
+    stamp: date | None, title: str | None, lead: str, dateline: str | None, warnings: list[PageWarning]
 ) -> tuple[date | None, str | None, date | None]:
-    """(date, date_source, event date named by the lead) by FORMAT.md's Dates rules."""
+    """(date, date_source, event date named by the lead) by the Dates rules of docs/format.md."""
     title_spans = find_dates(title) if title else []
     dateline_spans = find_dates(dateline) if dateline else []
     ref_years = [s.year for s in title_spans + dateline_spans if s.year]
@@ -527,10 +621,15 @@ def _resolve_date(
         if d:
             return d, "title", None
     if yearless is not None:
-        why = "has a mistyped year" if yearless.year_typo else "gives no year"
-        warnings.append(f"date unknown: the lead's date {lead[yearless.start : yearless.end]!r} {why}")
+        code, why = (
+            (Problem.DATE_YEAR_MISTYPED, "has a mistyped year")
+            if yearless.year_typo
+            else (Problem.DATE_WITHOUT_YEAR, "gives no year")
+        )
+        said = lead[yearless.start : yearless.end]
+        warnings.append(PageWarning(code, f"date unknown: the lead's date {said!r} {why}"))
     else:
-        warnings.append("no date found")
+        warnings.append(PageWarning(Problem.NO_DATE, "no date found"))
     return None, None, None
 
 
@@ -577,7 +676,7 @@ def _teaser_fields(day: date | None, paras: tuple[str, ...], cyrillic: bool) -> 
     if day is None:  # an undated teaser: its date comes from its own text, if it says one
         # A teaser without a year (`July 12, this year`) is ordinary sidebar text, not
         # something the page failed to say: its date warnings are not the page's.
-        not_the_pages: list[str] = []
+        not_the_pages: list[PageWarning] = []
         d, src, _ = _resolve_date(None, None, lead, None, not_the_pages)
     iso = d.isoformat() if d else None
     return {
@@ -616,26 +715,26 @@ def _fill_entities(teaser: Release, fields: dict[str, Any]) -> Release:
     return teaser
 
 
-def _non_article(lines: list[_Line], stamped: bool) -> str | None:
+def _non_article(lines: list[_Line], stamped: bool) -> PageWarning | None:
     """Why this page is not an article (a list or static page), or None."""
     texts = [ln.text for ln in lines]
     joined = "\n".join(texts)  # one scan of the page settles most pages
     if "/" in joined and _LIST_TIME.search(joined) and sum(1 for t in texts if _LIST_TIME.search(t)) >= 2:
-        return "a list page of headlines, not an article"
+        return PageWarning(Problem.LIST_PAGE, "a list page of headlines, not an article")
     low = joined.lower() if len(texts) < 30 else ""
     if any(phrase in low for phrase in _UNDER_CONSTRUCTION):  # `in` scans faster than `re`
-        return "a static page under construction, not an article"
+        return PageWarning(Problem.STATIC_PAGE, "a static page under construction, not an article")
     if stamped:
         return None
     if any(_PAGING.match(t) for t in texts):
-        return "a list page of headlines, not an article"
+        return PageWarning(Problem.LIST_PAGE, "a list page of headlines, not an article")
     prose = sum(1 for t in texts if _ends_sentence(t) and len(t) > 80)
     if len(texts) >= 6 and prose <= 1 and sum(1 for ln in lines if _title_like(ln)) >= 5:
-        return "a list page of headlines, not an article"
+        return PageWarning(Problem.LIST_PAGE, "a list page of headlines, not an article")
     bullets = sum(1 for t in texts if _LIST_BULLET.match(t))
     questions = any(t.endswith("?") for t in texts)
     if bullets >= 3 and not questions and not any(next(iter_dates(t), None) for t in texts):
-        return "a static page, not an article"
+        return PageWarning(Problem.STATIC_PAGE, "a static page, not an article")
     return None
 
 
@@ -644,21 +743,21 @@ def parse_page(text: str, source: str = "", teaser_entities: bool = True) -> Pag
 
     With `teaser_entities=False`, teasers come without countries, people and roles
     (see `add_entities`)."""
-    warnings: list[str] = []
+    warnings: list[PageWarning] = []
     if "\x00" in text:
         text = text.replace("\x00", "")
-        warnings.append("NUL bytes removed")
+        warnings.append(PageWarning(Problem.NUL_BYTES, "NUL bytes removed"))
     raw_lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
     squashed = squash_lines(raw_lines, text)
     all_lines = [_Line(t, r) for t, r in zip(squashed, raw_lines, strict=True) if t]
     if not all_lines:
-        return PageReading(source, None, [], [*warnings, "empty page: no text"])
+        return PageReading(source, None, [], [*warnings, PageWarning(Problem.EMPTY, "empty page: no text")])
 
     nav = [_is_nav(ln.text) for ln in all_lines]
     cut = not any(nav[-6:])  # no navigation lines at the end
     lines = [ln for ln, is_nav in zip(all_lines, nav, strict=True) if not is_nav]
     if not lines:
-        return PageReading(source, None, [], [*warnings, "no article: only navigation lines"])
+        return PageReading(source, None, [], [*warnings, PageWarning(Problem.NAVIGATION_ONLY, "no article: only navigation lines")])
 
     layout = _find_title(lines, cut)
     why_not = _non_article(lines, stamped=bool(layout and layout.stamp))
@@ -668,9 +767,9 @@ def parse_page(text: str, source: str = "", teaser_entities: bool = True) -> Pag
 
     if layout is None:
         teasers = [_teaser(d, p, source, teaser_entities) for d, p in _split_teasers(lines)]
-        warnings.append("no title found: no article on this page")
+        warnings.append(PageWarning(Problem.NO_TITLE, "no title found: no article on this page"))
         if cut:
-            warnings.append("page is cut off (no navigation lines at the end)")
+            warnings.append(PageWarning(Problem.CUT_OFF, "page is cut off (no navigation lines at the end)"))
         return PageReading(source, None, teasers, warnings)
 
     teasers = [
@@ -684,11 +783,27 @@ def parse_page(text: str, source: str = "", teaser_entities: bool = True) -> Pag
             where = "before the body starts"
         else:
             where = "inside the body"
-        warnings.append(f"page is cut off {where} (no navigation lines at the end)")
+        warnings.append(PageWarning(Problem.CUT_OFF, f"page is cut off {where} (no navigation lines at the end)"))
     return PageReading(source, article, teasers, warnings)
 
 
-def _article(lines: list[_Line], layout: _Layout, source: str, warnings: list[str]) -> Release:
+_QUESTION = re.compile(r"^(?:[-–—]\s*|\d{1,2}[.)]\s+)\S.*\?$")
+
+
+def _is_subtitle(paras: list[str]) -> bool:
+    """Is the first of these paragraphs (those under the title) a subtitle? A title-like line
+    (`Exclusive for the TASS agency`), or an em-dash line that is not a question over an
+    interview's first question. A dateline is not one."""
+    if len(paras) < 2 or _is_dateline(paras[0]):
+        return False
+    first = paras[0]
+    if _title_like(_Line(first, first)) or (_SUBTITLE_WORDS.match(first) and len(first) <= 200):
+        return True
+    after = next((p for p in paras[1:] if not _PHOTO_CREDIT.match(p)), "")
+    return bool(_DASH_LINE.match(first)) and not first.endswith("?") and bool(_QUESTION.match(after))
+
+
+def _article(lines: list[_Line], layout: _Layout, source: str, warnings: list[PageWarning]) -> Release:
     photos: list[str] = []
     attachments: list[str] = []
     if layout.stamp:
@@ -712,19 +827,17 @@ def _article(lines: list[_Line], layout: _Layout, source: str, warnings: list[st
     contacts = [c for p in paras[start:] if not _UNDERSCORES.fullmatch(p) for c in _split_contact(p)]
     paras = paras[:start]
 
-    # Before the body proper: a subtitle and a `Photo: ...` credit, in either order.
+    # Before the body proper: a subtitle and a `Photo: ...` credit, in either order; then
+    # maybe a dateline, which stays the first body paragraph (a credit may follow it).
     credit = subtitle = None
     for _ in range(2):
         if paras and credit is None and _PHOTO_CREDIT.match(paras[0]):
             credit = paras.pop(0)
-        elif (
-            subtitle is None
-            and len(paras) >= 2
-            and _title_like(_Line(paras[0], paras[0]))
-            and not _is_dateline(paras[0])
-        ):
+        elif subtitle is None and _is_subtitle(paras):
             subtitle = paras.pop(0)
     dateline = paras[0] if paras and _is_dateline(paras[0]) else None
+    if dateline and credit is None and len(paras) > 1 and _PHOTO_CREDIT.match(paras[1]):
+        credit = paras.pop(1)
     lead_paras = paras[1:] if dateline else paras
     lead = lead_paras[0] if lead_paras else ""
 
@@ -758,7 +871,7 @@ def _article(lines: list[_Line], layout: _Layout, source: str, warnings: list[st
 # --- bytes to text ----------------------------------------------------------------------
 
 
-def decode(data: bytes) -> tuple[str | None, list[str]]:
+def decode(data: bytes) -> tuple[str | None, list[PageWarning]]:
     """Page bytes to text: UTF-8 (with or without BOM), else a legacy Cyrillic or Latin
     code page, with a warning. None (with a warning) for binary files."""
     if data.startswith(b"\xef\xbb\xbf"):
@@ -775,10 +888,12 @@ def decode(data: bytes) -> tuple[str | None, list[str]]:
     sample = data[:65536]
     controls = sum(1 for b in sample if b < 9 or 13 < b < 32)
     if b"\x00" in sample[:4096] or controls > len(sample) // 20:
-        return None, ["not a text file (binary content)"]
+        return None, [PageWarning(Problem.NOT_TEXT, "not a text file (binary content)")]
     if _looks_cyrillic(sample):
-        return data.decode("cp1251", errors="replace"), ["not UTF-8: read as windows-1251 (Cyrillic)"]
-    return data.decode("cp1252", errors="replace"), ["not UTF-8: read as windows-1252 (Latin)"]
+        why = "not UTF-8: read as windows-1251 (Cyrillic)"
+        return data.decode("cp1251", errors="replace"), [PageWarning(Problem.LEGACY_ENCODING, why)]
+    why = "not UTF-8: read as windows-1252 (Latin)"
+    return data.decode("cp1252", errors="replace"), [PageWarning(Problem.LEGACY_ENCODING, why)]
 
 
 def _looks_cyrillic(sample: bytes) -> bool:
@@ -810,6 +925,6 @@ def read_page(data: bytes, source: str, teaser_entities: bool = True) -> PageRea
         page = parse_page(text, source, teaser_entities)
     except Exception as e:
         why = f"{PARSER_FAILED} ({type(e).__name__}: {str(e)[:200]}): a bug in cstonews, please report it"
-        return PageReading(source, None, [], [*warnings, why])
+        return PageReading(source, None, [], [*warnings, PageWarning(Problem.PARSER_FAILED, why)])
     page.warnings[:0] = warnings
     return page

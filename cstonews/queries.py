@@ -12,6 +12,7 @@ from typing import Any
 
 from cstonews.database import DamagedIndex, as_error
 from cstonews.errors import Ambiguous, CstonewsError, NotFound
+from cstonews.problems import PageWarning
 from cstonews.query import all_of, keyword_fts, to_fts
 from cstonews.ranking import BM25, relevance_sql
 from cstonews.release import Release
@@ -269,11 +270,11 @@ class Queries:
         releases = self.db.execute("SELECT count(*) FROM releases").fetchone()[0]
         return files, releases
 
-    def warnings(self) -> Iterator[tuple[str, str]]:
+    def warnings(self) -> Iterator[tuple[str, PageWarning]]:
         """(file, warning) for every indexed page that has warnings."""
         for path, ws in self._run("SELECT path, warnings FROM files ORDER BY path", []):
             for w in json.loads(ws):
-                yield path, w
+                yield path, PageWarning.from_json(w)
 
     def _run(self, sql: str, args: list[Any]) -> list[Any]:
         try:

@@ -17,6 +17,7 @@ from typing import Any
 
 from cstonews import identity
 from cstonews.errors import CstonewsError, ExitCode
+from cstonews.problems import PageWarning, Problem
 from cstonews.release import PageReading, Release
 from cstonews.scan import FileStat
 
@@ -44,7 +45,7 @@ class PageRows:
 
     rel: str
     stat: FileStat
-    warnings: list[str]
+    warnings: list[PageWarning]
     items: list[StoredItem]
     unsettled: bool = False  # the file changed while it was read: read it again next time
     unreadable: bool = False  # it is there but cannot be read now: keep what the index had
@@ -58,13 +59,13 @@ def read_file(root: str, rel: str, stat: FileStat) -> PageRows:
     data: bytes | None = None
     if stat[0] > MAX_PAGE_BYTES and os.path.isfile(path):
         why = f"too large for a saved page ({stat[0] / 1e6:.1f} MB; pages are under {MAX_PAGE_BYTES >> 20} MB)"
-        return PageRows(rel, stat, [why], [])
+        return PageRows(rel, stat, [PageWarning(Problem.TOO_LARGE, why)], [])
     try:
         with open(path, "rb", buffering=0) as f:
             data = f.readall()
     except OSError as e:
         gone = e.errno == errno.ENOENT and not os.path.islink(path)
-        return PageRows(rel, stat, [read_error(path, e)], [], unreadable=not gone)
+        return PageRows(rel, stat, [PageWarning(Problem.CANNOT_READ, read_error(path, e))], [], unreadable=not gone)
     page = parse.read_page(data, rel, teaser_entities=False)  # names: see as_release
     unsettled = _stat(path) != stat
     if unsettled:
@@ -76,7 +77,7 @@ def read_file(root: str, rel: str, stat: FileStat) -> PageRows:
 
 def items_of(page: PageReading, saved: int) -> list[StoredItem]:
     """The items of a page as read, for the index."""
-    cut = any(w.startswith("page is cut off") for w in page.warnings)
+    cut = page.cut_off
     found = [*page.teasers, page.article] if page.article else list(page.teasers)
     out = []
     for n, r in enumerate(found):

@@ -26,6 +26,7 @@ from cstonews.database import (
     execute_all,
     sort_in_threads,
 )
+from cstonews.problems import PageWarning
 from cstonews.reading import PageRows, ident_item, read_pages, stored
 from cstonews.release import Release
 from cstonews.scan import Scan, changed_dirs, scan, within
@@ -44,7 +45,7 @@ _TEMP_ID = "\x00"  # a release's id until `_settle_ids` gives it its own
 class RefreshReport:
     read: int = 0
     removed: int = 0
-    warnings: list[tuple[str, str]] = field(default_factory=list)  # (file, warning)
+    warnings: list[tuple[str, PageWarning]] = field(default_factory=list)  # (file, warning)
     unsettled: set[str] = field(default_factory=set)  # folders with a file that changed while read
     unreadable: list[str] = field(default_factory=list)  # what could not be read, and was kept
     note: str | None = None  # why the refresh did not happen
@@ -118,7 +119,7 @@ def apply(db: sqlite3.Connection, root: Path, found: Scan, progress: Progress | 
             if page.unreadable and page.rel in old:
                 # Kept as the index had it, and read again by the next command.
                 db.execute("UPDATE files SET mtime_ns = -1 WHERE id = ?", (old[page.rel][0],))
-                report.unreadable.append(f"{page.rel}: {page.warnings[0]}")
+                report.unreadable.append(f"{page.rel}: {page.warnings[0].text}")
                 report.unsettled.add(page.rel.rpartition("/")[0])
             else:
                 if page.rel in old:
@@ -182,7 +183,7 @@ def _store(db: sqlite3.Connection, page: PageRows, next_id: int, report: Refresh
         report.unsettled.add(page.rel.rpartition("/")[0])
     cur = db.execute(
         "INSERT INTO files(path, dir, size, mtime_ns, ino, warnings) VALUES(?, ?, ?, ?, ?, ?)",
-        (page.rel, page.rel.rpartition("/")[0], *page.stat, json.dumps(page.warnings)),
+        (page.rel, page.rel.rpartition("/")[0], *page.stat, json.dumps([w.to_json() for w in page.warnings])),
     )
     file_id = cur.lastrowid
     items, keys = [], []

@@ -5,9 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from cstonews.problems import PageWarning, Problem
+
 Kind = Literal["article", "teaser"]
 
-# The JSON contract of FORMAT.md, in its order; extra fields follow these.
+# The JSON contract (docs/format.md), in its order; extra fields follow these.
 CONTRACT_FIELDS = (
     "id", "kind", "lang", "title", "date", "date_precision", "date_source", "lead",
     "body", "photos", "contacts", "countries", "people", "sources",
@@ -62,12 +64,17 @@ class PageReading:
     source: str
     article: Release | None
     teasers: list[Release]
-    warnings: list[str]
+    warnings: list[PageWarning]
+
+    @property
+    def cut_off(self) -> bool:
+        """Was the page saved cut off (no navigation lines at its end)?"""
+        return any(w.code is Problem.CUT_OFF for w in self.warnings)
 
     def to_dict(self) -> dict[str, Any]:
         return {
             "source": self.source,
             "article": self.article.to_dict() if self.article else None,
             "teasers": [t.to_dict() for t in self.teasers],
-            "warnings": list(self.warnings),
+            "warnings": [w.text for w in self.warnings],  # the JSON contract: words only
         }

@@ -14,6 +14,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from cstonews.problems import PageWarning, Problem
+
 PAGE_SUFFIX = ".txt"
 
 # (size, mtime_ns, inode) of a page file, as last read.
@@ -27,7 +29,7 @@ class Scan:
     files: dict[str, FileStat] = field(default_factory=dict)  # page file -> its stat
     # Files and folders whose names are not UTF-8, under a name the index can hold: why
     # they cannot be read.
-    unnamed: dict[str, str] = field(default_factory=dict)
+    unnamed: dict[str, PageWarning] = field(default_factory=dict)
     dirs: dict[str, DirStat] = field(default_factory=dict)  # listed folder -> its stat
     listed: list[str] = field(default_factory=list)  # folders whose files were listed
     unreadable: dict[str, str] = field(default_factory=dict)  # folder -> why it could not be listed
@@ -121,4 +123,5 @@ def _unnamed(out: Scan, child: str, e: os.DirEntry[str]) -> None:
     st = e.stat(follow_symlinks=False)
     out.files[shown] = (st.st_size, st.st_mtime_ns, st.st_ino)
     what = "folder" if e.is_dir(follow_symlinks=False) else "file"
-    out.unnamed[shown] = f"cannot read: the {what} name is not valid UTF-8 (rename the {what} to index it)"
+    why = f"cannot read: the {what} name is not valid UTF-8 (rename the {what} to index it)"
+    out.unnamed[shown] = PageWarning(Problem.NAME_NOT_UTF8, why)

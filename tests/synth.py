@@ -1,12 +1,15 @@
-"""Labelled pages made up from FORMAT.md's variants, combined at random (seeded).
+"""Labelled pages made up from the format's variants (docs/format.md), combined at random (seeded).
 
 Each golden page in tests/pages/ shows one variant alone; real pages combine several
 (dated teasers *and* a dateline *and* a cut-off end ...). This module writes such
 combinations with the labels a careful reader would give them, so that tests can measure
-the parser's accuracy the way the hidden check does: exact title, exact date (FORMAT.md's
-Dates rules), lead starting where the body starts, exact teaser count.
+the parser's accuracy as it is measured on real pages: exact title, exact date (the Dates
+rules of docs/format.md), lead starting where the body starts, exact teaser count; overall
+and per shape (sidebar layouts, items of several paragraphs, titles that are sentences,
+the marks where the body starts).
 
-Run `python tests/synth.py [N] [SEED]` to see the accuracy and the pages it gets wrong.
+Run `python tests/synth.py [N] [SEED]` to see the accuracy, per shape too, and the pages
+it gets wrong.
 """
 
 from __future__ import annotations
@@ -114,8 +117,56 @@ EN_HEADLINES = [
 ]
 EN_SPEECH = ["Dear Mr. Chairman!", "Dear colleagues!",
              "On behalf of the CSTO Secretariat, let me thank you for the invitation."]  # fmt: skip
-EN_TWO_PARAS = ["A meeting of the CSTO Collective Security Council was held in Minsk.",
-                "The heads of states discussed the main results of the activities of the Organization."]  # fmt: skip
+# Sidebar items of several paragraphs, in the shapes seen: a speech's opening and its next
+# paragraph, a meeting and what it discussed, a meeting and who took part, a briefing and a
+# follow-on line. A sidebar shows each at most once.
+EN_ITEMS = [
+    ["A meeting of the CSTO Collective Security Council was held in Minsk.",
+     "The heads of states discussed the main results of the activities of the Organization."],
+    ["Allow me to thank the presidency of the forum for the invitation to speak at this session.",
+     "I am glad to take part in this discussion on the security of Eurasia."],
+    ["A meeting of the CSTO Council of Foreign Ministers was held in Yerevan on 12 October.",
+     "The ministers exchanged views on the situation in the South Caucasus.",
+     "During the meeting, the Council adopted a statement on Afghanistan."],
+    ["On 3 March the CSTO Council of Defence Ministers met by video link.",
+     "The defence ministers of Armenia (Lieutenant General Suren Papikyan), of Belarus (Lieutenant General "
+     "Viktor Khrenin) and the CSTO Secretary General took part."],
+    ["The CSTO Secretariat held a briefing for journalists on the results of the year.",
+     "Journalists of the member states followed it by video link."],
+]
+RU_ITEMS = [
+    ["12 октября 2023 года в Бишкеке состоялось заседание Совета министров иностранных дел ОДКБ.",
+     "Министры обменялись мнениями о ситуации в Центральной Азии.",
+     "В заседании приняли участие Генеральный секретарь ОДКБ и постоянные представители."],
+    ["Генеральный секретарь ОДКБ провел брифинг для журналистов по итогам года.",
+     "Журналисты государств-членов следили за ним в режиме видеосвязи."],
+]
+# Titles that are sentences (`.`, `!`, the site's `...`, two sentences), with their leads.
+EN_SENTENCE_ARTICLES = [
+    ("In {place}, veterans laid wreaths at the memorial to the fallen soldiers.",
+     "in {place}, veterans of the Great Patriotic War and servicemen of the CSTO collective forces laid "
+     "wreaths at the memorial to the fallen soldiers.",
+     "The ceremony was part of the project of the CSTO member states."),
+    ("The road of Victory goes on!",
+     "the participants of the motor rally The Road of Victory arrived in {place}, where they met with veterans.",
+     "The rally will end in Moscow."),
+    ('"The Road of Courage", which unites ...',
+     'the youth project "The Road of Courage", which unites young people of the CSTO member states, '
+     "started in {place}.",
+     "The participants will visit the memorials in five countries."),
+    ("The results of the operation were summed up in {place}. More than 5 tons of drugs were seized.",
+     "the results of the international anti-drug operation of the CSTO were summed up in {place}: "
+     "more than 5 tons of drugs were seized during the operation.",
+     "The operation involved the police, security and customs services of the member states."),
+]
+RU_SENTENCE_ARTICLES = [
+    ("В {place} ветераны возложили венки к мемориалу павшим воинам.",
+     "в {place} ветераны и военнослужащие Коллективных сил ОДКБ возложили венки к мемориалу павшим воинам.",
+     "Церемония прошла в рамках проекта государств – членов ОДКБ."),
+    ("Дорога Победы продолжается!",
+     "участники автопробега «Дорога Победы» прибыли в {place}, где встретились с ветеранами.",
+     "Автопробег завершится в Москве."),
+]
 RU_TEASERS = [
     "14 августа 2023 года в Секретариате ОДКБ состоялось совещание рабочей группы.",
     "Генеральный секретарь ОДКБ принял участие в заседании Совета министров иностранных дел.",
@@ -158,11 +209,15 @@ def make_page(rng: random.Random) -> Page:
     tags: list[str] = ["ru"] if ru else []
     article_day = date(2013, 1, 1) + timedelta(days=rng.randrange(0, 4000))
     article_day = article_day.replace(day=min(article_day.day, 25))
+    sidebar = rng.choices(["none", "old", "new", "dated"], [20, 30, 20, 30])[0]
+    sentence_title = rng.random() < 0.25
+    if sentence_title:
+        tags.append("title:sentence")
     if ru:
-        title, lead_rest, more = rng.choice(RU_ARTICLES)
+        title, lead_rest, more = rng.choice(RU_SENTENCE_ARTICLES if sentence_title else RU_ARTICLES)
         place = rng.choice(RU_PLACES)
     else:
-        title, lead_rest, more = rng.choice(EN_ARTICLES)
+        title, lead_rest, more = rng.choice(EN_SENTENCE_ARTICLES if sentence_title else EN_ARTICLES)
         place = rng.choice(PLACES)
     title, lead_rest = title.format(place=place), lead_rest.format(place=place)
 
@@ -177,7 +232,7 @@ def make_page(rng: random.Random) -> Page:
 
     # Date phrase of the lead.
     title_date: date | None = None
-    if not ru and placement == "none" and rng.random() < 0.12:
+    if not ru and not sentence_title and placement == "none" and rng.random() < 0.12:
         title_date = event
         title = f"{title} on {MONTHS[event.month - 1]} {event.day}, {event.year}"
         tags.append("title-date")
@@ -200,14 +255,21 @@ def make_page(rng: random.Random) -> Page:
         lead = f"{phrase} {lead_rest}" if phrase else lead_rest[0].upper() + lead_rest[1:]
     tags.append(f"lead:{style}")
 
+    # Where the body starts shows a title that is a sentence: with no stamp, a dateline or
+    # a photo name glued to the lead, or the top of a page with no sidebar.
+    body_mark = None
+    if sentence_title and placement == "none":
+        body_mark = "top" if sidebar == "none" else rng.choice(["glued-photo"] if ru else ["dateline", "glued-photo"])
+        tags.append(f"mark:{body_mark}")
+
     # A dateline as the first body line (English pages), which gives the year.
     dateline = None
-    if not ru and rng.random() < 0.1:
+    if not ru and (rng.random() < 0.1 or body_mark == "dateline"):
         m = MONTHS[event.month - 1]
         dateline = rng.choice([f"{place}, {m} {event.day}, {event.year}", f"{m} {event.day}, {event.year}, {place}"])
         tags.append("dateline")
 
-    # The expected date, by FORMAT.md's rules: the stamp; else a complete date in the lead
+    # The expected date, by the Dates rules: the stamp; else a complete date in the lead
     # or dateline (a yearless lead date takes the dateline's or title's year, which here
     # are the event's); else the title's; else unknown.
     if stamp:
@@ -218,6 +280,7 @@ def make_page(rng: random.Random) -> Page:
         want = None
 
     # Body.
+    subtitle_dash: str | None = None
     body = [lead, more]
     if not ru and rng.random() < 0.3:
         body.append("The participants noted the importance of Resolution 1540 and of the 1941-1945 memory.")
@@ -226,7 +289,7 @@ def make_page(rng: random.Random) -> Page:
         tags.append("caps-heading")
     if not ru and rng.random() < 0.05:
         body.insert(2, "Участники встречи обсудили вопросы сотрудничества.")  # Russian inside English
-    genre = "news" if ru else rng.choices(["news", "interview", "speech"], [84, 8, 8])[0]
+    genre = "news" if ru or sentence_title else rng.choices(["news", "interview", "speech"], [84, 8, 8])[0]
     if genre == "interview":
         title = rng.choice(["Interview of the CSTO Secretary General Stanislav Zas to the newspaper Izvestia",
                             "Answers of the CSTO Secretary General to questions of the RIA Novosti agency"])
@@ -238,6 +301,9 @@ def make_page(rng: random.Random) -> Page:
         dateline, title_date = None, None
         want = stamp
         tags.append("interview")
+        if rng.random() < 0.5:  # an em-dash subtitle over the first question
+            subtitle_dash = "— Stanislav Zas on the priorities of the Organization in the coming year"
+            tags.append("subtitle:dash")
     elif genre == "speech":
         title = "Speech by the CSTO Secretary General at the meeting of the OSCE Permanent Council"
         lead = "Dear Mr. Chairman!"
@@ -250,8 +316,8 @@ def make_page(rng: random.Random) -> Page:
     if not ru and rng.random() < 0.05 and "CSTO" in title:
         title = title.replace("CSTO", "СSTO", 1)  # a Cyrillic С that looks Latin
         tags.append("lookalike")
-    subtitle = None
-    if rng.random() < 0.08:
+    subtitle = subtitle_dash
+    if subtitle is None and body_mark is None and rng.random() < 0.08:
         subtitle = "Results of the working meeting" if not ru else "Итоги рабочей встречи"
         tags.append("subtitle")
     credit = "Photo: CSTO press service" if not ru and rng.random() < 0.06 else None
@@ -259,21 +325,23 @@ def make_page(rng: random.Random) -> Page:
         tags.append("credit")
 
     # Sidebar.
-    sidebar = rng.choices(["none", "old", "new", "dated"], [20, 30, 20, 30])[0]
     tags.append(f"sidebar:{sidebar}")
     pool = RU_TEASERS if ru else EN_TEASERS
     n_teasers = 0 if sidebar == "none" else rng.randint(1, 5)
     teasers: list[list[str]] = []
     shuffled = rng.sample(pool, len(pool))  # a sidebar never shows one teaser twice
+    items = rng.sample(RU_ITEMS if ru else EN_ITEMS, len(RU_ITEMS if ru else EN_ITEMS))
     heads = rng.sample(EN_HEADLINES, len(EN_HEADLINES))
     for _ in range(n_teasers):
         r = rng.random()
         if not ru and r < 0.12 and heads:
             teasers.append([heads.pop()])
-        elif not ru and r < 0.18 and sidebar != "new":
+        elif not ru and r < 0.18 and sidebar != "new" and EN_SPEECH not in teasers:
             teasers.append(list(EN_SPEECH))
-        elif not ru and r < 0.25 and sidebar == "dated":
-            teasers.append(list(EN_TWO_PARAS))
+        elif r < 0.4 and items:
+            teasers.append(list(items.pop()))
+            if sidebar != "dated":
+                tags.append("item:several")
         elif shuffled:
             teasers.append([shuffled.pop()])
     # A headline-only teaser right before a title with no stamp is a coin toss for any reader
@@ -349,6 +417,8 @@ def make_page(rng: random.Random) -> Page:
     for k, p in enumerate(paragraphs):
         if p == lead:
             lead_at = len(out)
+        if p == lead and body_mark == "glued-photo" and not first:
+            p = rng.choice(["IMG-0001.jpg", "DSC_0412.JPG"]) + p  # the name glued to the first word
         if k == 0 and first_body_glued:
             p = s + p
         if rng.random() < 0.1:
@@ -375,7 +445,7 @@ def make_page(rng: random.Random) -> Page:
         # cut inside the lead's second half, or later
         cut_len = rng.randint(min(70, len(out[lead_at])), len(out[lead_at]))
         text = "\n".join([*out[:lead_at], out[lead_at][:cut_len]])
-    elif r < 0.2 and placement in ("repeat", "repeat_ws", "line", "once", "none"):
+    elif r < 0.2 and placement in ("repeat", "repeat_ws", "line", "once", "none") and body_mark is None:
         tags.append("cut:head")
         text = "\n".join(out[:head_end]).rstrip("\n")
         want_lead = ""
@@ -407,13 +477,29 @@ def pages(n: int, seed: int = 1) -> list[Page]:
 
 def score(n: int = 500, seed: int = 1) -> tuple[dict[str, float], list[tuple[Page, list[str]]]]:
     """Accuracy of the parser on `n` synthetic pages, and the pages it got wrong (and how)."""
+    acc, wrong, _ = score_by_shape(n, seed)
+    return acc, wrong
+
+
+# The shapes reported on their own: sidebars, where the body starts, titles that are sentences.
+SHAPES = ("sidebar:none", "sidebar:old", "sidebar:new", "sidebar:dated", "item:several", "title:sentence",
+          "mark:dateline", "mark:glued-photo", "mark:top", "subtitle:dash", "dateline", "ru", "cut:head", "cut:body")  # fmt: skip
+
+
+def score_by_shape(
+    n: int = 500, seed: int = 1
+) -> tuple[dict[str, float], list[tuple[Page, list[str]]], dict[str, dict[str, float]]]:
+    """`score`, and the same accuracy for the pages of each shape in SHAPES (with `pages`,
+    how many pages show it)."""
     from cstonews.parse import parse_page
     from cstonews.text import squash
 
     hits = {"title": 0, "date": 0, "lead": 0, "teasers": 0}
+    per_shape = {s: {"pages": 0, "title": 0, "date": 0, "lead": 0, "teasers": 0} for s in SHAPES}
     wrong: list[tuple[Page, list[str]]] = []
     batch = pages(n, seed)
     for p in batch:
+        before = dict(hits)
         got = parse_page(p.text, "synth.txt")
         art = got.article
         misses = []
@@ -436,14 +522,29 @@ def score(n: int = 500, seed: int = 1) -> tuple[dict[str, float], list[tuple[Pag
             misses.append(f"teasers {len(got.teasers)} != {p.teasers}")
         if misses:
             wrong.append((p, misses))
-    return {k: v / n for k, v in hits.items()}, wrong
+        tags = set(p.variant.split())
+        for shape, row in per_shape.items():
+            if shape in tags:
+                row["pages"] += 1
+                for k in hits:
+                    row[k] += hits[k] - before[k]
+    shapes = {
+        shape: {"pages": row["pages"], **{k: row[k] / row["pages"] for k in hits}}
+        for shape, row in per_shape.items()
+        if row["pages"]
+    }
+    return {k: v / n for k, v in hits.items()}, wrong, shapes
 
 
 if __name__ == "__main__":
     n = int(sys.argv[1]) if len(sys.argv) > 1 else 500
     seed = int(sys.argv[2]) if len(sys.argv) > 2 else 1
-    acc, wrong = score(n, seed)
+    acc, wrong, shapes = score_by_shape(n, seed)
     for p, misses in wrong[:15]:
         print("=" * 70, "\n", p.variant, "|", "; ".join(misses))
         print(p.text[:1500])
+    print(f"{'shape':<18}{'pages':>6}{'title':>8}{'date':>8}{'lead':>8}{'teasers':>9}")
+    for shape, row in shapes.items():
+        print(f"{shape:<18}{row['pages']:>6.0f}" + "".join(f"{row[k]:>8.3f}" for k in ("title", "date", "lead"))
+              + f"{row['teasers']:>9.3f}")  # fmt: skip
     print({k: round(v, 3) for k, v in acc.items()}, f"{len(wrong)} pages with a miss")

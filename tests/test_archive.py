@@ -18,6 +18,7 @@ from cstonews import parse as parse_module
 from cstonews.archive import Archive, Selection
 from cstonews.errors import Ambiguous, NotFound
 from cstonews.locations import index_path
+from cstonews.problems import PageWarning, Problem
 
 SAMPLES = Path(__file__).resolve().parent.parent / "samples"
 ARMS_LEAD = (
@@ -537,9 +538,10 @@ def test_a_page_the_parser_fails_on_is_skipped_with_a_warning_and_the_others_are
     report = arch.refresh()
     assert [r.title for r in everything(arch)] == ["Talks in Minsk"]
     assert report.warnings == [
-        ("bad.txt", "the parser failed on this page (IndexError: list index out of range): "
-                    "a bug in cstonews, please report it"),
+        ("bad.txt", PageWarning(Problem.PARSER_FAILED, "the parser failed on this page (IndexError: list index "
+                                "out of range): a bug in cstonews, please report it")),
     ]  # fmt: skip
+    assert list(arch.warnings()) == report.warnings  # as stored in the index
     assert summary(report.warnings) == "1 page the parser failed on"
 
 

@@ -1,6 +1,6 @@
-"""Each page under tests/pages/ is a FORMAT.md variant written for the test, in its real
-shape; the .json beside it holds what a careful reader takes from it. A new variant is one
-more pair of files."""
+"""Each page under tests/pages/ is a variant of the page format (docs/format.md) written
+for the test, in its real shape; the .json beside it holds what a careful reader takes
+from it. A new variant is one more pair of files."""
 
 from __future__ import annotations
 

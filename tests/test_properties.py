@@ -12,7 +12,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from cstonews.errors import QueryError
-from cstonews.parse import PARSER_FAILED, parse_page, read_page
+from cstonews.parse import parse_page, read_page
+from cstonews.problems import PageWarning, Problem
 from cstonews.query import keyword_fts, to_fts
 from cstonews.release import CONTRACT_FIELDS
 from cstonews.text import squash, squash_lines
@@ -50,7 +51,9 @@ def assert_page(page: Any, text: str | None = None) -> None:
     for t in d["teasers"]:
         assert_release(t, "teaser")
     assert all(isinstance(w, str) and w for w in d["warnings"])
-    assert not any(w.startswith(PARSER_FAILED) for w in d["warnings"])  # read_page's safety net, unused
+    assert all(isinstance(w, PageWarning) and isinstance(w.code, Problem) for w in page.warnings)
+    assert [w.text for w in page.warnings] == d["warnings"]
+    assert not any(w.code is Problem.PARSER_FAILED for w in page.warnings)  # read_page's safety net, unused
     if text is not None and d["article"] is not None:
         # Teasers come before the article: each teaser's text is on the page before the
         # last line that carries the article's title.
@@ -158,7 +161,7 @@ def test_real_pages_cut_at_any_byte(text: str, data: st.DataObject) -> None:
     # or after a line that is a link on its own (`Back`, `Go back`).
     in_navigation = re.search(rb"Go back|Back to the|(?im:^[ \t]*(?:go )?back[ \t]*$)", raw[:cut])
     if not in_navigation and page.article is not None:
-        assert any("cut off" in w for w in page.warnings)
+        assert page.cut_off and any("cut off" in w.text for w in page.warnings)
 
 
 _DB = sqlite3.connect(":memory:")
@@ -206,4 +209,4 @@ def test_a_page_cut_in_its_navigation_is_whole_and_one_cut_before_it_is_cut_off(
     for end, cut_off in ((nav + len("\n\n\nBack"), False), (nav + len("\n\n\nBack t"), True), (nav - 5, True)):
         page = read_page(text[:end].encode(), "x.txt")
         assert page.article is not None
-        assert any("cut off" in w for w in page.warnings) == cut_off, text[end - 20 : end]
+        assert page.cut_off == cut_off, text[end - 20 : end]

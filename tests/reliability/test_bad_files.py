@@ -125,7 +125,7 @@ def test_names_that_are_not_utf8_are_named_and_the_rest_read(tmp_path: Path, unt
     again = cst("--archive", str(root), "list", "-n", "0", "-f", "ids", cache=cache)
     assert again.code == 0 and again.err == "" and len(again.out.splitlines()) == len(json.loads(r.out))
     v = cst("--archive", str(root), "index", "--verbose", cache=cache)
-    assert v.code == 0 and "2 unreadable files" in v.out
+    assert v.code == 0 and "2 files whose names are not UTF-8" in v.out
     assert "  bad\\xff.txt: cannot read" in v.out and "  dir\\xfe: cannot read" in v.out
 
 
