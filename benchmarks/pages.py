@@ -3,8 +3,9 @@
 Every article is a pure function of (seed, number): its date, title words, lead and
 paragraphs are drawn from the samples' own text with a `random.Random` seeded by both,
 so any page can be written again, alone, and comes out the same. A page's sidebar
-carries the openings of the next few articles, dated or not, as on the real site, so
-teasers merge into the articles they announce instead of piling up as one release.
+carries the leads of the next four articles, dated or not, as on the real site, so
+teasers merge into the articles they announce instead of piling up as one release; one
+lead in twenty opens with the same long preamble.
 """
 
 from __future__ import annotations
@@ -122,11 +123,11 @@ def page_text(seed: int, number: int, total: int, edit: int = 0) -> str:
     out: list[str] = []
     if layout != "none":
         dated = rng.random() < 0.5
-        for j in range(1, 5):  # four other articles, as a sidebar shows them
+        for j in range(1, 5):  # four other articles' leads, as a sidebar shows them
             other = article(seed, (number + j) % total)
             if dated:
                 out.append(other.day.strftime("%d.%m.%Y"))
-            out.append(other.lead if rng.random() < 0.8 else other.title)
+            out.append(other.lead)
     stamp = a.day.strftime("%d.%m.%Y")
     if not a.stamped:
         out.append(a.title)

@@ -110,6 +110,7 @@ class Item:
     saved: int  # when the page file was saved (mtime, ns)
     attachments: tuple[str, ...]
     slug: str  # the readable part of an id
+    stamped: bool = True  # its date is its own stamp, not read from its text
     # `keys(self)`, kept with the item as the index stores it (not compared).
     stored_keys: tuple[tuple[int, bool], ...] = field(default=(), compare=False, repr=False)
 
@@ -119,15 +120,15 @@ class Item:
             self.ref, self.kind, self.source, self.ord, self.date, self.precision, self.title,
             list(self.paras), [int(m) for m in self.marks], self.lead, self.opening,
             int(self.open_end), int(self.cut), self.size, self.saved, list(self.attachments), self.slug,
-            [[k, int(h)] for k, h in keys(self)],
+            int(self.stamped), [[k, int(h)] for k, h in keys(self)],
         ]  # fmt: skip
 
     @classmethod
     def from_list(cls, v: list[Any]) -> Item:
         return cls(
             v[0], v[1], v[2], v[3], v[4], v[5], v[6], tuple(v[7]), tuple(bool(m) for m in v[8]),
-            v[9], v[10], bool(v[11]), bool(v[12]), v[13], v[14], tuple(v[15]), v[16],
-            tuple((k, bool(h)) for k, h in v[17]) if len(v) > 17 else (),
+            v[9], v[10], bool(v[11]), bool(v[12]), v[13], v[14], tuple(v[15]), v[16], bool(v[17]),
+            tuple((k, bool(h)) for k, h in v[18]),
         )  # fmt: skip
 
     @property
@@ -147,6 +148,7 @@ def item_of(
     body: Sequence[str],
     date: str | None = None,
     precision: str | None = None,
+    date_source: str | None = "stamp",
     attachments: Sequence[str] = (),
     ref: int = 0,
     source: str = "",
@@ -180,6 +182,7 @@ def item_of(
         saved=saved,
         attachments=tuple(sorted(attachments)),
         slug=slug or slugify(title or lead or ""),
+        stamped=date_source == "stamp",
     )
 
 
@@ -324,7 +327,9 @@ def _dates_close(a: Item, b: Item) -> bool:
 
 
 def _within(a: Item, b: Item, days: int) -> bool:
-    if a.date is None or b.date is None:
+    """Are the dates of teaser `a` and item `b` at most `days` apart? A teaser's date read
+    from its own text is the text's, not a stamp: it says nothing against a match."""
+    if a.date is None or b.date is None or not a.stamped:
         return True
     return abs(_day(a.date) - _day(b.date)) <= days
 

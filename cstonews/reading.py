@@ -84,7 +84,7 @@ def items_of(page: PageReading, saved: int) -> list[StoredItem]:
         if not (r.lead or r.title or r.body):
             continue
         it = identity.item_of(
-            r.kind, title=r.title, lead=r.lead, body=r.body, date=r.date, precision=r.date_precision,
+            r.kind, title=r.title, lead=r.lead, body=r.body, date=r.date, precision=r.date_precision, date_source=r.date_source,
             attachments=r.attachments, source=page.source, ord=n, cut=cut, saved=saved, slug=_slug(r.id),
         )  # fmt: skip
         stored_item = it.to_list()

@@ -238,3 +238,13 @@ def test_items_round_trip_through_their_stored_form() -> None:
     a = art(attachments=("x.pdf",))
     assert Item.from_list(a.to_list()) == a
     assert keys(Item.from_list(a.to_list())) == keys(a)
+
+
+def test_a_date_a_teaser_reads_from_its_own_text_says_nothing_against_its_article() -> None:
+    lead = "June 18 of this year. The CSTO began to carry out the agreement of the session of 13 September 2022."
+    a = art(body=[lead, BODY[1]], date="2018-06-18")
+    t = item_of("teaser", title=None, lead=lead, body=[lead], date="2022-09-13", precision="day", date_source="lead",
+                ref=next(_refs), source="s.txt")  # fmt: skip
+    assert len(cluster([a, t])) == 1
+    stamped = teaser(lead, "2022-09-13")  # a stamp of its own that far off: another release
+    assert len(cluster([a, stamped])) == 2
