@@ -15,6 +15,8 @@ rebuilt only for the keys a refresh touched.
 from __future__ import annotations
 
 import errno
+import functools
+import inspect
 import json
 import os
 import re
@@ -27,9 +29,9 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from cstonews.errors import Ambiguous, CstonewsError, ExitCode, NotFound
+from cstonews.errors import Ambiguous, CstonewsError, ExitCode, Failure, NotFound
 from cstonews.query import all_of, keyword_fts, to_fts
-from cstonews.ranking import BM25, relevance_sql
+from cstonews.ranking import BM25, limit_sql, relevance_sql
 from cstonews.release import Release
 from cstonews.text import fold_lookalikes, sha1_hex
 
@@ -112,6 +114,7 @@ class Selection:
     kind: str | None = None
     lang: str | None = None
     limit: int = 50  # 0 for all
+    offset: int = 0  # releases skipped before the first one returned
     reverse: bool = False
     countries: list[str] = field(default_factory=list)  # canonical names; all must be named
     people: list[str] = field(default_factory=list)  # names as typed ("Zas", "S. Zas"); all must be named
@@ -121,6 +124,7 @@ class Selection:
 class Hit:
     release: Release
     snippet: str  # matched words between \x02 and \x03
+    title: str = ""  # the title as indexed (look-alike letters folded), matched words marked the same way
 
 
 @dataclass
@@ -149,6 +153,33 @@ def as_damage(e: BaseException) -> DamagedIndex | None:
     if _is_damage(e):
         return DamagedIndex(str(e) if type(e) is sqlite3.DatabaseError else "text in it is not UTF-8")
     return None
+
+
+def _index_errors(method: Any) -> Any:
+    """SQLite's errors from a public method as cstonews's: a damaged index, or a failure."""
+
+    def as_ours(e: sqlite3.Error) -> CstonewsError:
+        return as_damage(e) or Failure(f"the index could not be used: {e}")
+
+    if inspect.isgeneratorfunction(method):
+
+        @functools.wraps(method)
+        def generator(*args: Any, **kwargs: Any) -> Any:
+            try:
+                yield from method(*args, **kwargs)
+            except sqlite3.Error as e:
+                raise as_ours(e) from e
+
+        return generator
+
+    @functools.wraps(method)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return method(*args, **kwargs)
+        except sqlite3.Error as e:
+            raise as_ours(e) from e
+
+    return wrapper
 
 
 _SQLITE_CORRUPT, _SQLITE_NOTADB = 11, 26  # a damaged file, and one that is no database
@@ -541,7 +572,7 @@ class _Readers:
         try:
             got = self.results[k % len(self.results)].recv()
         except EOFError:
-            raise CstonewsError("reading pages stopped: a worker process ended early") from None
+            raise Failure("reading pages stopped: a worker process ended early") from None
         if isinstance(got, BaseException):
             raise got
         return got
@@ -710,6 +741,7 @@ class Archive:
 
     # --- keeping the index up to date ----------------------------------------------------
 
+    @_index_errors
     def rebuild(self, progress: Progress | None = None) -> RefreshReport:
         """Forget what the index holds and read every page again. A damaged index, whose
         tables SQLite cannot empty, is set aside and made anew; `note` then says so."""
@@ -738,6 +770,7 @@ class Archive:
         report.note = report.note or note
         return report
 
+    @_index_errors
     def refresh(self, full: bool = False, progress: Progress | None = None) -> RefreshReport:
         """Bring the index up to date with the folder; returns what was read."""
         known_dirs = dict(self.db.execute("SELECT path, mtime_ns FROM dirs"))
@@ -933,7 +966,7 @@ class Archive:
                 try:
                     got = ours.recv()
                 except EOFError:
-                    raise CstonewsError("the release build stopped: its process ended early") from None
+                    raise Failure("the release build stopped: its process ended early") from None
                 if got is None:
                     break
                 if isinstance(got, BaseException):
@@ -1093,12 +1126,14 @@ class Archive:
         release.sources = sorted({self._source(p) for p, _, _ in occurrences})
         return release
 
+    @_index_errors
     def warnings(self) -> Iterator[tuple[str, str]]:
         """(file, warning) for every indexed page that has warnings."""
         for path, ws in self.db.execute("SELECT path, warnings FROM files ORDER BY path"):
             for w in json.loads(ws):
                 yield path, w
 
+    @_index_errors
     def count(self) -> tuple[int, int]:
         """(page files, releases) in the index."""
         files = self.db.execute("SELECT count(*) FROM files").fetchone()[0]
@@ -1156,7 +1191,7 @@ class Archive:
         return f" ORDER BY r.date IS NULL, r.date {direction}, r.id"
 
     def _limit(self, sel: Selection) -> str:
-        return f" LIMIT {int(sel.limit)}" if sel.limit and sel.limit > 0 else ""
+        return limit_sql(sel.limit, sel.offset)
 
     def _load(self, rowids: list[int]) -> list[Release]:
         """Releases by rowid, in the order given.
@@ -1192,6 +1227,7 @@ class Archive:
         finally:
             self.db.execute("COMMIT")
 
+    @_index_errors
     def select(self, sel: Selection) -> list[Release]:
         """Releases matching the selection, newest first (unknown dates last)."""
         where, args, _ = self._where(sel, None)
@@ -1199,6 +1235,7 @@ class Archive:
         with self._snapshot():
             return self._load([rowid for (rowid,) in self._run(sql, args)])
 
+    @_index_errors
     def search(self, query: str, sel: Selection, sort: str = "relevance", snippets: bool = True) -> list[Hit]:
         """Full-text search; best match first (title weighs ten times the body). Without
         `snippets`, hits come with empty snippets, which cost a pass over each hit's text."""
@@ -1211,7 +1248,7 @@ class Archive:
             # The other conditions as a set of rowids, which each match is checked against
             # in memory: a join fetched the release of each of 100,000 matches.
             chosen = f" AND +rowid IN (SELECT r.rowid FROM releases r{where})" if where else ""
-            sql, args = relevance_sql(chosen, sel.limit), [match, *args]
+            sql, args = relevance_sql(chosen, sel.limit, sel.offset, sel.reverse), [match, *args]
         else:
             where, args, match = self._where(sel, to_fts(query))
             sql = f"SELECT r.rowid FROM releases r{where}{self._order(sel)}{self._limit(sel)}"
@@ -1221,8 +1258,17 @@ class Archive:
             [match],
             rowids if with_snippets else [],
         )
-        return [Hit(r, snippets.get(rowid, "")) for rowid, r in zip(rowids, self._load(rowids), strict=True)]
+        titles = self._by_rowid(
+            "SELECT rowid, highlight(fts, 0, char(2), char(3)) FROM fts WHERE fts MATCH ? AND rowid IN ({})",
+            [match],
+            rowids if with_snippets else [],
+        )
+        return [
+            Hit(r, snippets.get(rowid, ""), titles.get(rowid) or "")
+            for rowid, r in zip(rowids, self._load(rowids), strict=True)
+        ]
 
+    @_index_errors
     def stats(self, sel: Selection, query: str | None = None) -> Stats:
         """Counts over every release the selection (and the query, if any) matches."""
         where, args, _ = self._where(sel, to_fts(query) if query else None)
@@ -1257,6 +1303,7 @@ class Archive:
         st.people = _by_count(_merge_people(persons))
         return st
 
+    @_index_errors
     def related(self, release: Release, limit: int = 10) -> list[Release]:
         """The releases closest in content to `release`, best first.
 
@@ -1302,6 +1349,14 @@ class Archive:
                 raise CstonewsError(f"cannot search for that: {e}") from e
             raise
 
+    @_index_errors
+    def ids_starting(self, prefix: str, limit: int = 200) -> list[str]:
+        """The ids that start with `prefix`, in order (at most `limit`): for shell completion."""
+        upper = prefix[:-1] + chr(ord(prefix[-1]) + 1) if prefix and ord(prefix[-1]) < 0x10FFFF else None
+        sql = "SELECT id FROM releases WHERE id >= ?" + (" AND id < ?" if upper else "") + " ORDER BY id LIMIT ?"
+        return [i for (i,) in self.db.execute(sql, [prefix, *([upper] if upper else []), limit])]
+
+    @_index_errors
     def get(self, prefix: str) -> Release:
         """The release whose id is `prefix`, or the only one that starts with it."""
         prefix = prefix.strip()

@@ -476,7 +476,7 @@ def test_a_release_build_that_fails_leaves_its_releases_owed(
     monkeypatch.setattr(archive_module, "_grouped_releases", failing)
     db_file = index_path(tmp_path / "cache", root)
     arch = Archive(root, db_file)
-    expected = (CstonewsError, "stopped") if how == "dies" else (sqlite3.OperationalError, "disk I/O error")
+    expected = (CstonewsError, "stopped") if how == "dies" else (CstonewsError, "disk I/O error")
     with pytest.raises(expected[0], match=expected[1]):
         arch.refresh()
     assert arch.count()[1] == 0 and arch._releases_owed()
