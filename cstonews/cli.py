@@ -43,6 +43,9 @@ class _Group(TyperGroup):
         try:
             return super().invoke(ctx)
         except Exception as e:
+            if _reader_gone(e):  # `| head`: Typer would exit 1; a closed pipe is no error
+                _silence_stdout()
+                raise typer.Exit(ExitCode.OK) from None
             message, code = outcome(e)
             env = _env(ctx)
             if message is None or env.environ.get("CSTONEWS_DEBUG"):
@@ -113,19 +116,20 @@ def main(
     ] = False,
 ) -> None:
     """Browse an archive of saved CSTO press releases: list, filter, search and read them."""
-    env = _env(ctx)
+    env = _env(ctx, color)
     ctx.meta["archive"] = archive
-    if color is not None:
-        env.color_mode = color.value
     if ctx.invoked_subcommand is None:  # `cstonews` alone: the help, once, and success
         env.stdout.write(ctx.get_help() + "\n")
         raise typer.Exit(0)
 
 
-def _env(ctx: typer.Context) -> Environment:
+def _env(ctx: typer.Context, color: Color | None = None) -> Environment:
+    """The environment of this run; a command's --color, if given, sets its colour."""
     root = ctx.find_root()
     if not isinstance(root.obj, Environment):
         root.obj = Environment.from_os()
+    if color is not None:
+        root.obj.color_mode = color.value
     return root.obj
 
 
@@ -448,12 +452,13 @@ def list_(
     fmt: ListFormatOpt = ListFormat.table,
     fields: FieldsOpt = None,
     no_pager: NoPagerOpt = False,
+    color: ColorOpt = None,
     archive: ArchiveOpt = None,
 ) -> None:
     """List releases, newest first (unknown dates last)."""
     from cstonews import output
 
-    env = _env(ctx)
+    env = _env(ctx, color)
     chosen = _fields(fields, fmt.value, with_snippet=False)
     sel = filters.selection(env.today, limit=limit, offset=offset, reverse=reverse)
     arch = _open(ctx, archive)
@@ -487,6 +492,7 @@ def search(
     fmt: ListFormatOpt = ListFormat.table,
     fields: FieldsOpt = None,
     no_pager: NoPagerOpt = False,
+    color: ColorOpt = None,
     archive: ArchiveOpt = None,
 ) -> None:  # fmt: skip
     """Full-text search: best match first, with the matched words in a snippet.
@@ -495,7 +501,7 @@ def search(
     from cstonews import output
     from cstonews.query import to_fts
 
-    env = _env(ctx)
+    env = _env(ctx, color)
     chosen = _fields(fields, fmt.value, with_snippet=True)
     sel = filters.selection(env.today, limit=limit, offset=offset, reverse=reverse)
     text = join_query(query)
@@ -514,7 +520,8 @@ def _complete_id(ctx: typer.Context, incomplete: str) -> list[str]:
         from cstonews.locations import archive_problem, index_path
 
         env = Environment.from_os()
-        option = ctx.params.get("archive") or ctx.find_root().params.get("archive")
+        given = ctx.params.get("archive") or ctx.find_root().params.get("archive")
+        option = Path(given) if given else None  # still a string while completing
         root = env.archive_dir(option)
         if archive_problem(root, option, env.environ):
             return []
@@ -546,12 +553,13 @@ def show(
     ] = False,
     limit: Annotated[int, typer.Option("--limit", "-n", metavar="N", show_default=False, callback=_at_least(1),
                                        help="With --related: at most N (default 10).")] = 10,
+    color: ColorOpt = None,
     archive: ArchiveOpt = None,
 ) -> None:  # fmt: skip
     """Show one release in full: title, date, names, body, photos, contacts, sources."""
     from cstonews import output
 
-    env = _env(ctx)
+    env = _env(ctx, color)
     arch = _open(ctx, archive)
     if related:
         found = arch.get(release_id)
@@ -596,6 +604,7 @@ def stats(
                                      help="Countries and people shown (default 10).")] = 10,
     fmt: Annotated[StatsFormat, typer.Option("--format", "-f", case_sensitive=False, show_default=False, help="Output format (default: text).")] = StatsFormat.text,
     no_pager: NoPagerOpt = False,
+    color: ColorOpt = None,
     archive: ArchiveOpt = None,
 ) -> None:  # fmt: skip
     """Counts over the archive or a selection: releases per year or month, the most named
@@ -603,7 +612,7 @@ def stats(
     from cstonews import output
     from cstonews.query import to_fts
 
-    env = _env(ctx)
+    env = _env(ctx, color)
     sel = filters.selection(env.today)
     text = join_query(query) if query else None
     if text is not None:
@@ -838,8 +847,13 @@ def _command_name(info: Any) -> str:
 
 def run(argv: list[str] | None = None, env: Environment | None = None) -> int:
     """The program's single exit point: runs the CLI and returns its exit code."""
+    import os
     import sys
 
+    if os.environ.get(COMPLETE_VAR):  # the shell asks for completions: Typer's answer them
+        from typer.completion import completion_init
+
+        completion_init()
     try:
         result = _app_for(sys.argv[1:] if argv is None else argv)(
             args=argv, prog_name="cstonews", standalone_mode=False, obj=env
@@ -848,7 +862,7 @@ def run(argv: list[str] | None = None, env: Environment | None = None) -> int:
         if isinstance(e, SystemExit):  # shell completion answers and exits
             raise
         message, code = outcome(e)
-        if isinstance(e, BrokenPipeError) or _reader_gone(e):
+        if _reader_gone(e):
             _silence_stdout()
             return int(ExitCode.OK)
         if message is None and not is_usage_error(e) and callable(getattr(e, "show", None)):

@@ -281,14 +281,15 @@ def _title_text(r: Release, hit: Hit | None, lead_width: int = 110) -> Any:
     from rich.text import Text
 
     if not r.title:
-        label = Text("teaser ", style="dim italic")
+        label = Text()
+        label.append("teaser ", style="dim italic")
         label.append(_shorten(inert(r.lead), lead_width))
         return label
     marked = _title_marks(r.title, hit.title) if hit is not None and hit.title else r.title
     return _marked(" ".join(marked.split()), style="bold")
 
 
-MIN_TITLE = 24  # fewer columns than this beside the id and date: the title goes below them
+MIN_TITLE = 20  # fewer columns than this beside the id and date: the title goes below them
 
 
 def table_lines(pairs: Sequence[tuple[Release, Hit | None]], width: int) -> list[Any]:
