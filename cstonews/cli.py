@@ -62,7 +62,7 @@ app = typer.Typer(
     help="Browse an archive of saved CSTO press releases: list, filter, search and read them.",
     epilog=_epilog(
         "cstonews list --since 'last year'",
-        'cstonews search arms control --since 2019',
+        "cstonews search arms control --since 2019",
         "cstonews show 2019-04-02",
     ),
     add_completion=False,
@@ -174,11 +174,15 @@ class Filters:
     ] = None  # fmt: skip
     kind: Annotated[
         Kind | None,
-        typer.Option("--kind", case_sensitive=False, show_default=False, help="Only articles, or only teasers."),
+        typer.Option(
+            "--kind", case_sensitive=False, show_default=False, help="Only articles, or only teasers."
+        ),
     ] = None
     lang: Annotated[
         Lang | None,
-        typer.Option("--lang", case_sensitive=False, show_default=False, help="Only releases in this language."),
+        typer.Option(
+            "--lang", case_sensitive=False, show_default=False, help="Only releases in this language."
+        ),
     ] = None
     country: Annotated[
         list[str] | None,
@@ -196,7 +200,12 @@ class Filters:
     ] = None  # fmt: skip
     around: Annotated[
         str | None,
-        typer.Option("--around", metavar="DATE", show_default=False, help="Within --window of this date, on both sides."),
+        typer.Option(
+            "--around",
+            metavar="DATE",
+            show_default=False,
+            help="Within --window of this date, on both sides.",
+        ),
     ] = None
     window: Annotated[
         str | None,
@@ -256,9 +265,10 @@ _FILTERS = [inspect.Parameter(f.name, inspect.Parameter.KEYWORD_ONLY, default=f.
 def with_filters(command: Any) -> Any:
     """Give a command the filter options: Typer sees each option, the command receives them
     as one `filters: Filters`. Any command taking a `filters` parameter can use it."""
-    sig = inspect.signature(command, eval_str=True)
+    sig = inspect.signature(command)
+    hints = get_type_hints(command, include_extras=True, localns={"Filters": Filters})
     params = []
-    for p in sig.parameters.values():
+    for p in (p.replace(annotation=hints.get(p.name, p.annotation)) for p in sig.parameters.values()):
         if p.name == "filters":
             params += _FILTERS
         else:
@@ -313,12 +323,22 @@ LimitOpt = Annotated[
 ]  # fmt: skip
 OffsetOpt = Annotated[
     int,
-    typer.Option("--offset", metavar="N", show_default=False, callback=_at_least(0), help="Skip the first N (for the next page)."),
+    typer.Option(
+        "--offset",
+        metavar="N",
+        show_default=False,
+        callback=_at_least(0),
+        help="Skip the first N (for the next page).",
+    ),
 ]
-ReverseOpt = Annotated[bool, typer.Option("--reverse", "-r", help="Reverse the order (oldest first, or least relevant).")]
+ReverseOpt = Annotated[
+    bool, typer.Option("--reverse", "-r", help="Reverse the order (oldest first, or least relevant).")
+]
 ListFormatOpt = Annotated[
     ListFormat,
-    typer.Option("--format", "-f", case_sensitive=False, show_default=False, help="Output format (default: table)."),
+    typer.Option(
+        "--format", "-f", case_sensitive=False, show_default=False, help="Output format (default: table)."
+    ),
 ]
 FieldsOpt = Annotated[
     str | None,
@@ -570,7 +590,9 @@ def show(
             _none_found(ctx, arch, "no release is close enough in content")
         return
     if fmt.value not in SHOW_FORMATS:
-        raise CstonewsError(f"--format {fmt.value} is for --related lists; one release is text, markdown or json")
+        raise CstonewsError(
+            f"--format {fmt.value} is for --related lists; one release is text, markdown or json"
+        )
     output.release(env, arch.get(release_id), fmt.value, pager=not no_pager)
 
 

@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from cstonews.archive import Hit, Stats
     from cstonews.environment import Environment
 
+
 class ListFormat(str, Enum):
     table = "table"
     json = "json"
@@ -301,13 +302,17 @@ def table_lines(pairs: Sequence[tuple[Release, Hit | None]], width: int) -> list
     id_width = max((len(r.id) for r, _ in pairs), default=2)
     room = width - id_width - 2 - 10 - 2
     beside = room >= MIN_TITLE
-    lines = [Text(f"{'ID':<{id_width}}  {'DATE':<10}" + ("  TITLE" if beside else ""), style="bold dim")]
+    date_beside = id_width + 12 <= width
+    header = f"{'ID':<{id_width}}  {'DATE':<10}" if date_beside else "ID"
+    lines = [Text(header + ("  TITLE" if beside else ""), style="bold dim")]
     for r, hit in pairs:
         row = Text()
         row.append(f"{r.id:<{id_width}}", style=_ID_STYLE)
         date = Text(f"{r.date or 'undated':<10}", style="" if r.date else "dim")
         title = _title_text(r, hit)
-        snippet = _marked(" ".join(hit.snippet.split()), style="dim") if hit is not None and hit.snippet else None
+        snippet = (
+            _marked(" ".join(hit.snippet.split()), style="dim") if hit is not None and hit.snippet else None
+        )
         if beside:
             row.append("  ").append_text(date).append("  ")
             title.truncate(room, overflow="ellipsis")
@@ -317,7 +322,7 @@ def table_lines(pairs: Sequence[tuple[Release, Hit | None]], width: int) -> list
                 lines.append(_shortened(Text("    ").append_text(snippet), width))
             continue
         below = Text("    ")
-        if id_width + 12 <= width:
+        if date_beside:
             row.append("  ").append_text(date)
         else:  # an id about as wide as the screen: the date goes below it
             below.append_text(date).append("  ")
