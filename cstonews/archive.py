@@ -15,9 +15,10 @@ from pathlib import Path
 from cstonews.database import Database, as_error, is_damage, sqlite_errors
 from cstonews.errors import CstonewsError, ExitCode
 from cstonews.problems import PageWarning
-from cstonews.queries import DEFAULT_LIMIT, Hit, Queries, Selection, Stats
+from cstonews.queries import Hit, Queries, Stats
 from cstonews.refresh import Progress, RefreshReport
 from cstonews.release import Release
+from cstonews.selection import DEFAULT_LIMIT, Selection
 
 __all__ = ["DEFAULT_LIMIT", "Archive", "Hit", "RefreshReport", "Selection", "Stats", "as_damage"]
 
@@ -86,22 +87,33 @@ class Archive:
         return Queries(self.db)
 
     def select(self, sel: Selection) -> list[Release]:
-        return self._queries.select(sel)
+        with sqlite_errors():
+            return self._queries.select(sel)
 
     def search(self, query: str, sel: Selection, sort: str = "relevance", snippets: bool = True) -> list[Hit]:
-        return self._queries.search(query, sel, sort, snippets)
+        with sqlite_errors():
+            return self._queries.search(query, sel, sort, snippets)
 
     def stats(self, sel: Selection, query: str | None = None) -> Stats:
-        return self._queries.stats(sel, query)
+        with sqlite_errors():
+            return self._queries.stats(sel, query)
 
     def related(self, release: Release, limit: int = 10) -> list[Release]:
-        return self._queries.related(release, limit)
+        with sqlite_errors():
+            return self._queries.related(release, limit)
 
     def get(self, prefix: str) -> Release:
-        return self._queries.get(prefix)
+        with sqlite_errors():
+            return self._queries.get(prefix)
+
+    def ids_starting(self, prefix: str, limit: int = 200) -> list[str]:
+        with sqlite_errors():
+            return self._queries.ids_starting(prefix, limit)
 
     def count(self) -> tuple[int, int]:
-        return self._queries.count()
+        with sqlite_errors():
+            return self._queries.count()
 
     def warnings(self) -> list[tuple[str, PageWarning]]:
-        return list(self._queries.warnings())
+        with sqlite_errors():
+            return list(self._queries.warnings())

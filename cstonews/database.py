@@ -16,7 +16,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
 
-from cstonews.errors import CstonewsError, ExitCode
+from cstonews.errors import CstonewsError, ExitCode, Failure
 
 # Bump when the schema or the reading of pages changes: the index is then made anew.
 SCHEMA_VERSION = "7"
@@ -106,8 +106,8 @@ def as_error(e: sqlite3.Error) -> CstonewsError:
     if isinstance(e, sqlite3.OperationalError) and ("fts5" in str(e) or "syntax" in str(e)):
         return CstonewsError(f"cannot search for that: {e}")
     if isinstance(e, sqlite3.OperationalError) and "locked" in str(e):
-        return CstonewsError("the index is locked by another cstonews for too long; try again", ExitCode.INTERNAL)
-    return CstonewsError(f"the index failed: {e}", ExitCode.INTERNAL)
+        return Failure("the index is locked by another cstonews for too long; try again")
+    return Failure(f"the index could not be used: {e}")
 
 
 @contextmanager

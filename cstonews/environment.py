@@ -8,9 +8,11 @@ import sys
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import TextIO
+from typing import BinaryIO, TextIO
 
 from cstonews.locations import archive_dir, default_cache_dir
+
+PAGER_VAR = "CSTONEWS_PAGER"  # before $PAGER; empty or `cat` for none
 
 
 @dataclass
@@ -23,6 +25,8 @@ class Environment:
     width: int = 80
     height: int = 24
     today: date = field(default_factory=date.today)  # what relative dates count from
+    stdin: BinaryIO | None = None  # what `parse -` reads
+    color_mode: str = "auto"  # --color: auto, always or never
 
     @classmethod
     def from_os(cls) -> Environment:
@@ -35,11 +39,25 @@ class Environment:
             environ=dict(os.environ),
             width=size.columns,
             height=size.lines,
+            stdin=getattr(sys.stdin, "buffer", None),
         )
+
+    def color(self, *, stderr: bool = False) -> bool:
+        """Whether to colour stdout (or stderr): --color, then NO_COLOR, then FORCE_COLOR
+        and CLICOLOR_FORCE, then whether it is a terminal."""
+        if self.color_mode in ("always", "never"):
+            return self.color_mode == "always"
+        if self.environ.get("NO_COLOR"):
+            return False
+        if any(self.environ.get(v, "0") not in ("", "0") for v in ("FORCE_COLOR", "CLICOLOR_FORCE")):
+            return True
+        if self.environ.get("TERM") == "dumb":
+            return False
+        return self.stderr_isatty if stderr else self.stdout_isatty
 
     @property
     def no_color(self) -> bool:
-        return "NO_COLOR" in self.environ and self.environ["NO_COLOR"] != ""
+        return not self.color()
 
     @property
     def cache_dir(self) -> Path:
@@ -47,6 +65,10 @@ class Environment:
 
     @property
     def pager(self) -> str:
+        """The pager command; "" for none. $CSTONEWS_PAGER, else $PAGER, else less."""
+        if PAGER_VAR in self.environ:
+            chosen = self.environ[PAGER_VAR].strip()
+            return "" if chosen == "cat" else chosen
         return self.environ.get("PAGER") or "less"
 
     def archive_dir(self, option: Path | None) -> Path:

@@ -37,6 +37,16 @@ def archive_dir(option: Path | None, environ: Mapping[str, str]) -> Path:
     return samples_dir()
 
 
+def archive_problem(path: Path, option: Path | None, environ: Mapping[str, str]) -> str | None:
+    """Why `path` cannot be the archive folder, naming where it came from; None if it can."""
+    if path.is_dir():
+        return None
+    where = "--archive" if option is not None else f"${ARCHIVE_VAR}" if environ.get(ARCHIVE_VAR) else "the samples"
+    if path.exists():
+        return f"{where} names a file, not a folder: {path}"
+    return f"archive folder not found: {path} (from {where})"
+
+
 def index_path(cache_dir: Path, root: Path) -> Path:
     """One index per archive folder, named after the folder and its full path."""
     real = root.resolve()

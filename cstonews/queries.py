@@ -7,38 +7,22 @@ import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import date
 from typing import Any
 
-from cstonews.database import DamagedIndex, as_error
+from cstonews.database import DamagedIndex, as_error, sqlite_errors
 from cstonews.errors import Ambiguous, CstonewsError, NotFound
 from cstonews.problems import PageWarning
 from cstonews.query import all_of, keyword_fts, to_fts
-from cstonews.ranking import BM25, relevance_sql
+from cstonews.ranking import BM25, limit_sql, relevance_sql
 from cstonews.release import Release
-
-DEFAULT_LIMIT = 50
-
-
-@dataclass
-class Selection:
-    """Which releases a command asks for."""
-
-    since: date | None = None
-    until: date | None = None
-    keywords: list[str] = field(default_factory=list)
-    kind: str | None = None
-    lang: str | None = None
-    limit: int = DEFAULT_LIMIT  # 0 for all
-    reverse: bool = False
-    countries: list[str] = field(default_factory=list)  # canonical names; all must be named
-    people: list[str] = field(default_factory=list)  # names as typed ("Zas", "S. Zas"); all must be named
+from cstonews.selection import Selection
 
 
 @dataclass
 class Hit:
     release: Release
     snippet: str  # matched words between \x02 and \x03
+    title: str = ""  # the title as indexed (look-alike letters folded), matched words marked the same way
 
 
 @dataclass
@@ -129,7 +113,7 @@ class Queries:
 
     @staticmethod
     def _limit(sel: Selection) -> str:
-        return f" LIMIT {int(sel.limit)}" if sel.limit and sel.limit > 0 else ""
+        return limit_sql(sel.limit, sel.offset)
 
     def _load(self, rowids: list[int]) -> list[Release]:
         """Releases by rowid, in the order given. Queries sort rowids first and load only
@@ -154,11 +138,13 @@ class Queries:
     def _snapshot(self) -> Iterator[None]:
         """One read transaction: a query's several statements see the same index, even
         while another process refreshes it."""
-        self.db.execute("BEGIN")
+        with sqlite_errors():
+            self.db.execute("BEGIN")
         try:
             yield
         finally:
-            self.db.execute("COMMIT")
+            with sqlite_errors():
+                self.db.execute("COMMIT")
 
     def select(self, sel: Selection) -> list[Release]:
         """Releases matching the selection, newest first (unknown dates last)."""
@@ -176,7 +162,7 @@ class Queries:
                 # The other conditions as a set of rowids, which each match is checked
                 # against in memory: a join fetched the release of every match.
                 chosen = f" AND +rowid IN (SELECT r.rowid FROM releases r{where})" if where else ""
-                sql, args = relevance_sql(chosen, sel.limit), [match, *args]
+                sql, args = relevance_sql(chosen, sel.limit, sel.offset, sel.reverse), [match, *args]
             else:
                 where, args, match = self._where(sel, to_fts(query))
                 sql = f"SELECT r.rowid FROM releases r{where}{self._order(sel)}{self._limit(sel)}"
@@ -186,7 +172,15 @@ class Queries:
                 [match],
                 rowids if snippets else [],
             )
-            return [Hit(r, found.get(rowid, "")) for rowid, r in zip(rowids, self._load(rowids), strict=True)]
+            titles = self._by_rowid(
+                "SELECT rowid, highlight(fts, 0, char(2), char(3)) FROM fts WHERE fts MATCH ? AND rowid IN ({})",
+                [match],
+                rowids if snippets else [],
+            )
+            return [
+                Hit(r, found.get(rowid, ""), titles.get(rowid) or "")
+                for rowid, r in zip(rowids, self._load(rowids), strict=True)
+            ]
 
     def stats(self, sel: Selection, query: str | None = None) -> Stats:
         """Counts over every release the selection (and the query, if any) matches."""
@@ -233,7 +227,7 @@ class Queries:
         if not words:
             return []
         with self._snapshot():
-            total = self.db.execute("SELECT count(*) FROM releases").fetchone()[0] or 1
+            total = self._run("SELECT count(*) FROM releases", [])[0][0] or 1
             marks = ",".join("?" * len(words))
             freq = dict(self._run(f"SELECT term, doc FROM fts_terms WHERE term IN ({marks})", words))
             # Words in a fifth of the archive say little and cost a long posting list.
@@ -264,10 +258,15 @@ class Queries:
             raise Ambiguous(prefix, [r[0] for r in rows[:20]], more=len(rows) > 20)
         return _release(*rows[0])
 
+    def ids_starting(self, prefix: str, limit: int = 200) -> list[str]:
+        """The ids that start with `prefix`, in order (at most `limit`): for shell completion."""
+        upper = prefix[:-1] + chr(ord(prefix[-1]) + 1) if prefix and ord(prefix[-1]) < 0x10FFFF else None
+        sql = "SELECT id FROM releases WHERE id >= ?" + (" AND id < ?" if upper else "") + " ORDER BY id LIMIT ?"
+        return [i for (i,) in self._run(sql, [prefix, *([upper] if upper else []), limit])]
+
     def count(self) -> tuple[int, int]:
         """(page files, releases) in the index."""
-        files = self.db.execute("SELECT count(*) FROM files").fetchone()[0]
-        releases = self.db.execute("SELECT count(*) FROM releases").fetchone()[0]
+        ((files, releases),) = self._run("SELECT (SELECT count(*) FROM files), (SELECT count(*) FROM releases)", [])
         return files, releases
 
     def warnings(self) -> Iterator[tuple[str, PageWarning]]:

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from cstonews import identity
-from cstonews.errors import CstonewsError, ExitCode
+from cstonews.errors import Failure
 from cstonews.problems import PageWarning, Problem
 from cstonews.release import PageReading, Release
 from cstonews.scan import FileStat
@@ -172,7 +172,7 @@ def read_pages(root: str, files: list[tuple[str, FileStat]]) -> Iterator[PageRow
             try:
                 got = pending.popleft().result()
             except BrokenProcessPool:
-                raise CstonewsError("reading pages stopped: a worker process ended early", ExitCode.INTERNAL) from None
+                raise Failure("reading pages stopped: a worker process ended early") from None
             nxt = next(todo, None)
             if nxt is not None:
                 pending.append(pool.submit(_read_chunk, root, nxt))

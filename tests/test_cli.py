@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from cstonews.cli import app
+from cstonews.cli import Kind, app, join_query
 from cstonews.environment import Environment
 from cstonews.release import CONTRACT_FIELDS
 
@@ -171,7 +171,11 @@ def test_parse_json_for_good_and_unreadable_files(tmp_path: Path) -> None:
     sample = ROOT / "samples" / "2022-02-09-zas-valdai-club.txt"
     missing = tmp_path / "missing.txt"
     r = cst("parse", str(sample), str(missing), str(tmp_path), "--format", "json")
-    assert r.exit_code == 0
+    assert r.exit_code == 2  # the files it could read are read all the same
+    assert r.stderr.splitlines() == [
+        f"cstonews: cannot read {missing}: no such file or directory",
+        f"cstonews: cannot read {tmp_path}: it is a folder",
+    ]
     out = json.loads(r.stdout)
     assert [o["source"] for o in out] == [str(sample), str(missing), str(tmp_path)]
     assert out[0]["article"]["date"] == "2022-02-09" and len(out[0]["teasers"]) == 5
@@ -421,3 +425,104 @@ def test_russian_and_english_releases_share_one_archive(tmp_path: Path) -> None:
     assert any("Постоянного" in (r["title"] or "") + r["lead"] for r in found)  # case folded in Cyrillic
     bad = cst("--archive", str(tmp_path), "list", "--lang", "de")
     assert bad.exit_code == 2 and "--lang" in bad.stderr
+
+
+def test_another_command_can_take_the_same_filter_options() -> None:
+    import typer as typer_
+
+    from cstonews.cli import Filters, with_filters
+
+    extra = typer_.Typer()
+    seen: list[Filters] = []
+
+    @extra.command()
+    @with_filters
+    def browse(filters: Filters, wide: bool = False) -> None:
+        seen.append(filters)
+
+    r = runner.invoke(extra, ["--since", "2019", "--kind", "teaser", "--country", "Armenia", "--wide"])
+    assert r.exit_code == 0, r.output
+    assert seen == [Filters(since="2019", kind=Kind.teaser, country=["Armenia"])]
+    help_text = runner.invoke(extra, ["--help"]).stdout
+    for option in ("--since", "--until", "--keyword", "--kind", "--lang", "--country", "--person", "--around", "--window"):
+        assert option in help_text
+
+
+def test_unquoted_words_are_all_of_them_and_a_quoted_argument_a_phrase() -> None:
+    assert join_query(["arms", "control"]) == "arms control"
+    assert join_query(["arms control", "Moscow"]) == '"arms control" Moscow'
+    assert join_query(['"arms control" AND Moscow']) == '"arms control" AND Moscow'
+    assert join_query(["terror* NOT Syria"]) == "terror* NOT Syria"
+    a = cst("search", "arms", "control", "-f", "ids", "-n", "0").stdout
+    assert a and a == cst("search", "arms AND control", "-f", "ids", "-n", "0").stdout
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("list", "--around", "2019-05", "--window", "2x"), "--window: not a window"),
+        (("list", "--window", "2w"), "--window needs --around"),
+        (("list", "--limit", "-1"), "--limit must be a whole number of 0 or more, not -1"),
+        (("list", "--limit", "lots"), "--limit must be a whole number, not 'lots'"),
+        (("list", "--format", "xml"), "--format must be one of table, json, jsonl, csv, ids, not 'xml'"),
+        (("list", "--fields", "id,nope", "-f", "json"), "--fields: no field 'nope'"),
+        (("list", "--fields", "id"), "--fields chooses the fields of json, jsonl, csv"),
+        (("show", "2019-04", "-f", "ids"), "is for --related lists"),
+    ],
+)
+def test_each_bad_option_names_itself(args: tuple[str, ...], message: str) -> None:
+    r = cst(*args)
+    assert r.exit_code == 2 and message in r.stderr, r.stderr
+    assert "Invalid value" not in r.stderr and "int range" not in r.stderr
+
+
+def test_an_archive_path_that_is_a_file_says_so(tmp_path: Path) -> None:
+    f = tmp_path / "file.txt"
+    f.write_text("x")
+    r = cst("list", env={"CSTONEWS_ARCHIVE": str(f)})
+    assert r.exit_code == 2 and f"$CSTONEWS_ARCHIVE names a file, not a folder: {f}" in r.stderr
+    r = cst("--archive", str(f), "list")
+    assert r.exit_code == 2 and "--archive names a file" in r.stderr
+
+
+def test_one_mapping_from_errors_to_exit_codes() -> None:
+    from cstonews.errors import MEANINGS, CstonewsError, ExitCode, Failure, NotFound, outcome
+
+    assert outcome(NotFound("no release")) == ("no release", 1)
+    assert outcome(CstonewsError("bad")) == ("bad", 2)
+    assert outcome(Failure("a worker process ended early")) == ("a worker process ended early", 4)
+    assert outcome(BrokenPipeError()) == (None, 0)
+    assert outcome(KeyboardInterrupt()) == (None, 130)
+    message, code = outcome(ValueError("boom"))
+    assert code == ExitCode.FAILURE and message == "internal error: ValueError: boom"
+    assert set(MEANINGS) == set(ExitCode)
+    top = cst("--help").stdout
+    for c in ExitCode:
+        assert MEANINGS[c] in " ".join(top.split())
+
+
+def test_cstonews_alone_prints_the_help_once_and_succeeds() -> None:
+    r = cst()
+    assert r.exit_code == 0 and r.stdout.count("Usage:") == 1 and r.stderr == ""
+    assert "completion" in r.stdout and "Examples:" in r.stdout
+
+
+def test_show_titles_a_teaser_the_same_way_in_every_format() -> None:
+    from cstonews.output import TEASER_HEADING
+
+    plain = cst("show", "2024-05-16").stdout
+    md = cst("show", "2024-05-16", "-f", "markdown").stdout
+    env = tty_env()
+    cst("show", "2024-05-16", obj=env)
+    shown = re.sub(r"\x1b\[[0-9;]*m", "", env.stdout.getvalue())  # type: ignore[attr-defined]
+    assert plain.startswith(TEASER_HEADING) and md.startswith(f"# {TEASER_HEADING}")
+    assert shown.startswith(TEASER_HEADING)
+
+
+def test_search_marks_matches_in_titles_on_a_terminal() -> None:
+    env = tty_env()
+    env.width = 200
+    assert cst("search", "arms control", obj=env).exit_code == 0  # one argument: the phrase
+    out = env.stdout.getvalue()  # type: ignore[attr-defined]
+    assert re.search(r"\x1b\[1;33marms control\x1b\[0m", out)  # in the title
+    assert re.search(r"\x1b\[[0-9;]*33mArms Control\x1b\[0m", out)  # in the snippet

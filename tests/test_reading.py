@@ -73,7 +73,7 @@ def test_a_worker_that_fails_stops_the_reading_with_an_error_not_a_hang(
             got.append(p.rel)
     assert got == [rel for rel, _ in files][: got.index("p029.txt") + 1]  # every page before, in order
     if how == "dies":
-        assert raised.value.exit_code == ExitCode.INTERNAL  # type: ignore[attr-defined]
+        assert raised.value.exit_code == ExitCode.FAILURE  # type: ignore[attr-defined]
 
 
 def test_a_file_that_cannot_be_read_now_is_told_from_one_that_is_gone(tmp_path: Path) -> None:
