@@ -115,6 +115,7 @@ class Selection:
     reverse: bool = False
     countries: list[str] = field(default_factory=list)  # canonical names; all must be named
     people: list[str] = field(default_factory=list)  # names as typed ("Zas", "S. Zas"); all must be named
+    offset: int = 0  # releases of the order skipped before the first one given
 
 
 @dataclass
@@ -1156,7 +1157,10 @@ class Archive:
         return f" ORDER BY r.date IS NULL, r.date {direction}, r.id"
 
     def _limit(self, sel: Selection) -> str:
-        return f" LIMIT {int(sel.limit)}" if sel.limit and sel.limit > 0 else ""
+        limit = f" LIMIT {int(sel.limit)}" if sel.limit and sel.limit > 0 else ""
+        if sel.offset > 0:
+            limit = f"{limit or ' LIMIT -1'} OFFSET {int(sel.offset)}"
+        return limit
 
     def _load(self, rowids: list[int]) -> list[Release]:
         """Releases by rowid, in the order given.
@@ -1211,7 +1215,7 @@ class Archive:
             # The other conditions as a set of rowids, which each match is checked against
             # in memory: a join fetched the release of each of 100,000 matches.
             chosen = f" AND +rowid IN (SELECT r.rowid FROM releases r{where})" if where else ""
-            sql, args = relevance_sql(chosen, sel.limit), [match, *args]
+            sql, args = relevance_sql(chosen, 0) + self._limit(sel), [match, *args]
         else:
             where, args, match = self._where(sel, to_fts(query))
             sql = f"SELECT r.rowid FROM releases r{where}{self._order(sel)}{self._limit(sel)}"

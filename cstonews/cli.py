@@ -554,6 +554,37 @@ def index(
             env.stdout.write("(cstonews index --verbose lists them)\n")
 
 
+@app.command(epilog=EPILOG)
+def browse(
+    ctx: typer.Context,
+    query: Annotated[str | None, typer.Argument(metavar="[QUERY]", help="Start with this search.")] = None,
+    since: SinceOpt = None,
+    until: UntilOpt = None,
+    keyword: KeywordOpt = None,
+    kind: KindOpt = None,
+    lang: LangOpt = None,
+    country: CountryOpt = None,
+    person: PersonOpt = None,
+    around: AroundOpt = None,
+    window: WindowOpt = "7d",
+    archive: ArchiveOpt = None,
+) -> None:  # fmt: skip
+    """Browse the archive full-screen: search as you type, read, narrow, follow related releases."""
+    from cstonews.browse import run as browse_archive
+    from cstonews.query import to_fts
+
+    env = _env(ctx)
+    filters = Filters(since, until, keyword, kind, lang, country, person, around, window)
+    _selection(filters, 0, False, env.today)  # bad options are told before the screen opens
+    if query and query.strip():
+        to_fts(query)
+    if not (env.stdout_isatty and env.stderr_isatty):
+        raise CstonewsError("browse needs a terminal: use list, search or show in scripts")
+    arch = _archive(ctx, archive)
+    select = lambda f: _selection(f, 0, False, env.today)  # noqa: E731
+    raise typer.Exit(browse_archive(arch, filters, select, query or "", no_color=env.no_color))
+
+
 def _app_for(args: list[str]) -> typer.Typer:
     """The app with only the command `args` name, when they plainly name one.
 
