@@ -108,6 +108,7 @@ class ListScreen(Screen[None]):
         self.index_note = "opening the index"
         self.releases: int | None = None
         self._generation = 0
+        self._refreshed = False
         self._loading = False
         self._last = True
         self._typing: Any = None  # the timer of a search waiting for typing to pause
@@ -231,15 +232,18 @@ class ListScreen(Screen[None]):
     async def index(self) -> None:
         """Bring the index up to date while the list is in use; reload it when done."""
         self.index_note = "checking the folder for new pages"
+        self._refreshed = False
         self._status()
         try:
             report = await asyncio.wrap_future(self.shelf.refresh(self._progress))
         except Closed:
             return
         except Exception as e:
+            self._refreshed = True
             self.index_note = _failure(e)
             self._status()
             return
+        self._refreshed = True
         if report.note:
             self.index_note = report.note
         elif report.warnings:
@@ -258,6 +262,8 @@ class ListScreen(Screen[None]):
         self.post_message(Indexing(done, total))  # from the refresh's thread: posting is safe there
 
     def on_indexing(self, message: Indexing) -> None:
+        if self._refreshed:
+            return  # sent before the refresh ended, read after
         self.index_note = (
             f"indexing {message.done:,} of {message.total:,} pages" if message.total else "indexing"
         )
@@ -567,7 +573,10 @@ class KeysScreen(ModalScreen[None]):
         yield Footer()
 
     def _keys(self) -> Content:
-        typing: list[BindingType] = [Binding("enter", "", "Go to the list"), Binding("escape", "", "Leave the search box")]
+        typing: list[BindingType] = [
+            Binding("enter", "", "Go to the list"),
+            Binding("escape", "", "Leave the search box"),
+        ]
         moving = [
             Binding("up,down", "", "Move"),
             Binding("pageup,pagedown", "", "A page up or down"),
@@ -667,6 +676,9 @@ class BrowseApp(App[int]):
 
     def on_mount(self) -> None:
         self.push_screen(ListScreen(self.shelf, self.filters, self.select, self.start_query))
+
+    def on_unmount(self) -> None:
+        self.shelf.close()
 
     async def action_quit(self) -> None:
         self.exit(0)

@@ -38,9 +38,10 @@ class Page:
 
 
 class Shelf:
-    def __init__(self, root: Path, db_file: Path | None, readers: int = 2) -> None:
+    def __init__(self, root: Path, db_file: Path | None, readers: int = 2, page_size: int = PAGE) -> None:
         self.root = root
         self.db_file = db_file
+        self.page_size = page_size
         # One reader for an index in memory: a second would open an empty one of its own.
         self._readers = ThreadPoolExecutor(
             1 if db_file is None else readers, thread_name_prefix="cstonews-read"
@@ -65,9 +66,10 @@ class Shelf:
 
     # --- what the browser asks ---------------------------------------------------------
 
-    def page(self, sel: Selection, query: str, offset: int, size: int = PAGE) -> Future[Page]:
-        """Rows `offset` to `offset + size` of the selection: newest first, or a search's
+    def page(self, sel: Selection, query: str, offset: int) -> Future[Page]:
+        """`page_size` rows of the selection from `offset` on: newest first, or a search's
         matches best first."""
+        size = self.page_size
         part = replace(sel, limit=size + 1, offset=offset)  # one more tells whether any follow
 
         def work(arch: Archive) -> Page:
