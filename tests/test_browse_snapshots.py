@@ -9,7 +9,6 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-
 from test_browse import make, settle
 
 SIZES = [(80, 24), (120, 40)]
@@ -52,7 +51,9 @@ def test_a_malformed_query(snap_compare: Any, size: tuple[int, int]) -> None:
 
 @pytest.mark.parametrize("size", SIZES)
 def test_reading(snap_compare: Any, size: tuple[int, int]) -> None:
-    assert snap_compare(make(), terminal_size=size, run_before=_after("enter", "enter", search="arms control"))
+    assert snap_compare(
+        make(), terminal_size=size, run_before=_after("enter", "enter", search="arms control")
+    )
 
 
 @pytest.mark.parametrize("size", SIZES)

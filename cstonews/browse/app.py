@@ -190,6 +190,8 @@ class ListScreen(Screen[None]):
 
     def _counted(self, n: int) -> str:
         query = self.shown[1].strip()
+        if not n and not self._refreshed:
+            return "nothing indexed yet: the list fills when the index is made"
         if query:
             return f"{n:,} {'match' if n == 1 else 'matches'} for {inert(query)}, best first"
         return f"{n:,} {'release' if n == 1 else 'releases'}, newest first (undated last)"
