@@ -231,8 +231,8 @@ class Filters:
             since=_period(self.since, "--since", end=False, today=today),
             until=_period(self.until, "--until", end=True, today=today),
             keywords=[k for k in self.keyword or [] if k.strip()],
-            kind=self.kind.value if self.kind else None,
-            lang=self.lang.value if self.lang else None,
+            kind=Kind(self.kind).value if self.kind else None,  # the browser gives plain strings
+            lang=Lang(self.lang).value if self.lang else None,
             limit=limit,
             offset=offset,
             reverse=reverse,
@@ -807,6 +807,35 @@ def index(
                 env.stdout.write(f"  {f}: {w.text}\n")
         else:
             env.stdout.write("(cstonews index --verbose lists them)\n")
+
+
+@_command(
+    None,
+    "cstonews browse",
+    "cstonews browse 'arms control' --since 2019",
+    "cstonews browse --country Armenia --kind article",
+    summary="Browse the archive full-screen: search as you type, read, narrow, follow related releases.",
+)
+@with_filters
+def browse(
+    ctx: typer.Context,
+    filters: Filters,
+    query: Annotated[list[str] | None, typer.Argument(metavar="[QUERY]...", help="Start with this search.")] = None,
+    archive: ArchiveOpt = None,
+) -> None:
+    """Browse the archive full-screen: search as you type, read, narrow, follow related releases."""
+    from cstonews.browse import run as browse_archive
+    from cstonews.query import to_fts
+
+    env = _env(ctx)
+    filters.selection(env.today)  # bad options are told before the screen opens
+    text = " ".join(query or [])
+    if text.strip():
+        to_fts(text)
+    if not (env.stdout_isatty and env.stderr_isatty):
+        raise CstonewsError("browse needs a terminal: use list, search or show in scripts")
+    arch = _archive(ctx, archive)
+    raise typer.Exit(browse_archive(arch, filters, lambda f: f.selection(env.today), text, no_color=env.no_color))
 
 
 class Shell(str, Enum):
