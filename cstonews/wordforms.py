@@ -42,11 +42,11 @@ def _stemmer(language: str) -> Callable[[str], str]:
     try:
         import Stemmer
 
-        return Stemmer.Stemmer(language).stemWord  # type: ignore[no-any-return]
+        return Stemmer.Stemmer(language).stemWord
     except ImportError:
         import snowballstemmer
 
-        return snowballstemmer.stemmer(language).stemWord  # type: ignore[no-any-return]
+        return snowballstemmer.stemmer(language).stemWord
 
 
 _stems: dict[str, str] = {}
