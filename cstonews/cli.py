@@ -322,7 +322,10 @@ def list_(
 @app.command(epilog=EPILOG)
 def search(
     ctx: typer.Context,
-    query: Annotated[str, typer.Argument(metavar="QUERY", help='Words, "phrases", AND / OR / NOT, prefix*, (groups).')],
+    query: Annotated[str, typer.Argument(metavar="QUERY", help=(
+        'Words (each finds its forms: meetings finds meeting, Москва finds Москве), "phrases" (their words\' '
+        'forms in order), =word or ="a phrase" (only the form typed), AND / OR / NOT, prefix*, (groups). '
+        'Releases holding the words as typed come first.'))],
     since: SinceOpt = None,
     until: UntilOpt = None,
     keyword: KeywordOpt = None,
@@ -369,6 +372,10 @@ def show(
         bool, typer.Option("--related", help="Instead, list the releases closest in content to this one.")
     ] = False,
     limit: Annotated[int, typer.Option("--limit", "-n", min=1, metavar="N", help="With --related: at most N.")] = 10,
+    match: Annotated[
+        str | None,
+        typer.Option("--match", metavar="QUERY", help="Mark the words this search matched, in any form, as search does."),
+    ] = None,
     archive: ArchiveOpt = None,
 ) -> None:
     """Show one release in full: title, date, names, body, photos, contacts, sources."""
@@ -385,7 +392,11 @@ def show(
             raise typer.Exit(ExitCode.NOT_FOUND)
         return
     form = _choice(fmt, SHOW_FORMATS, "--format", "text")
-    output.release(_env(ctx), arch.get(release_id), form, pager=not no_pager)
+    if match is not None:
+        from cstonews.query import to_fts
+
+        to_fts(match)  # a malformed query is one line, as in search
+    output.release(_env(ctx), arch.get(release_id), form, pager=not no_pager, match=match)
 
 
 @app.command(epilog=EPILOG)
