@@ -351,7 +351,9 @@ QueryArg = Annotated[
     list[str],
     typer.Argument(
         metavar="QUERY...", show_default=False,
-        help='Words (all of them must occur), "phrases", AND / OR / NOT, prefix*, (groups).',
+        help='Words, all of which must occur, each in any of its forms (meetings finds meeting, Москва finds '
+        'Москве); "phrases" (their words\' forms in order); =word or ="a phrase" (only the form typed); '
+        "AND / OR / NOT, prefix*, (groups). Releases holding the words as typed come first.",
     ),
 ]  # fmt: skip
 
@@ -576,6 +578,10 @@ def show(
     limit: Annotated[int, typer.Option("--limit", "-n", metavar="N", show_default=False, callback=_at_least(1),
                                        help="With --related: at most N (default 10).")] = 10,
     color: ColorOpt = None,
+    match: Annotated[
+        str | None,
+        typer.Option("--match", metavar="QUERY", help="Mark the words this search matched, in any form, as search does."),
+    ] = None,
     archive: ArchiveOpt = None,
 ) -> None:  # fmt: skip
     """Show one release in full: title, date, names, body, photos, contacts, sources."""
@@ -595,7 +601,11 @@ def show(
         raise CstonewsError(
             f"--format {fmt.value} is for --related lists; one release is text, markdown or json"
         )
-    output.release(env, arch.get(release_id), fmt.value, pager=not no_pager)
+    if match is not None:
+        from cstonews.query import to_fts
+
+        to_fts(match)  # a malformed query is one line, as in search
+    output.release(env, arch.get(release_id), fmt.value, pager=not no_pager, match=match)
 
 
 class By(str, Enum):

@@ -17,9 +17,10 @@ from contextlib import contextmanager, suppress
 from pathlib import Path
 
 from cstonews.errors import CstonewsError, ExitCode, Failure
+from cstonews.wordforms import FTS_TABLE
 
 # Bump when the schema or the reading of pages changes: the index is then made anew.
-SCHEMA_VERSION = "7"
+SCHEMA_VERSION = "8"
 
 # Made after a first index has written its rows, sorted, rather than kept up to date
 # row by row in no particular order.
@@ -67,8 +68,9 @@ CREATE TABLE IF NOT EXISTS named(rowid INTEGER, kind TEXT, key TEXT, name TEXT);
 """
     + RELEASE_INDEXES
     + """
-CREATE VIRTUAL TABLE IF NOT EXISTS fts USING fts5(
-    title, body, tokenize="unicode61 remove_diacritics 2");
+"""
+    + FTS_TABLE
+    + """;
 CREATE VIRTUAL TABLE IF NOT EXISTS fts_terms USING fts5vocab(fts, 'row');
 """
 )

@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
+from cstonews.names import name_key
 from cstonews.text import alternation, has_cyrillic
 
 # Every form the releases use for a member state, English and Russian, mapped to the
@@ -155,9 +156,18 @@ _NOT_NAMES = {
 }  # fmt: skip
 _NOT_NAMES |= {name for table in (MEMBER_STATES, OTHER_COUNTRIES) for name in table}
 _NOT_NAMES |= {w.upper() for w in _NOT_NAMES if len(w) > 3}
+# Russian roles are written in lower case inside a sentence (`генеральный секретарь ОДКБ
+# Станислав Зась`), and come before the name or after it (`Станислав Зась, генеральный
+# секретарь`); a name may be an initial and a surname (`С. Зась`, `С.Зась`).
+_RU_ROLE = (
+    r"(?:[Гг]енеральн\w+ секретар\w+|[Гг]енсек\w*|[Пп]резидент\w*|[Мм]инистр\w*|[Пп]редседател\w+|"
+    r"[Пп]ресс-секретар\w+|[Пп]ос(?:ол|л\w+)|[Пп]редставител\w+|[Зз]аместител\w+|[Сс]екретар\w+|"
+    r"[Гг]лав\w+|[Рр]уководител\w+|[Нн]ачальник\w*|[Кк]омандующ\w+|[Дд]иректор\w*)"
+)
+_RU_NAME = r"[А-ЯЁ](?:[а-яё]+ |\. ?)[А-ЯЁ][а-яё]+(?:-[А-ЯЁ][а-яё]+)?"
 _RU_PERSON = re.compile(
-    r"(?:Генеральн\w+ секретар\w+|Президент\w*|Министр\w*|Председател\w+|"
-    r"пресс-секретар\w+|Посол|Представител\w+) (?:ОДКБ )?(?P<name>[А-ЯЁ][а-яё]+ [А-ЯЁ][а-яё]+)"
+    rf"{_RU_ROLE}(?: [А-ЯЁ]{{2,}}| [а-яё]+){{0,3}} (?P<name>{_RU_NAME})(?![\w-])"
+    rf"|(?<![\w-])(?P<name_first>{_RU_NAME}), (?:[а-яё-]+ ){{0,2}}{_RU_ROLE}"
 )
 
 
@@ -171,10 +181,11 @@ class Person:
 
 
 def person_keys(name: str) -> tuple[str, str | None]:
-    """(surname, first initial) of a name, case folded: "Stanislav ZAS" and "S. Zas" agree."""
+    """(surname, first initial) of a name, the same in either script (names.name_key):
+    "Stanislav ZAS", "S. Zas" and "Станислав Зась" agree."""
     words = name.replace(".", ". ").split()
-    surname = words[-1].casefold() if words else ""
-    initial = words[0][0].casefold() if len(words) > 1 else None
+    surname = (name_key(words[-1]) or words[-1].casefold()) if words else ""
+    initial = (name_key(words[0]) or words[0].casefold())[:1] if len(words) > 1 else None
     return surname, initial
 
 
@@ -344,7 +355,11 @@ def find_people(text: str, cyrillic: bool = True) -> list[Person]:
         if role is not None:
             found.append((start, text[start:end], _clean_role(role)))
     for m in _RU_PERSON.finditer(text) if cyrillic else ():
-        found.append((m.start("name"), m.group("name"), m.group(0)[: m.start("name") - m.start()].strip()))
+        if m.group("name"):
+            found.append((m.start("name"), m.group("name"), m.group(0)[: m.start("name") - m.start()].strip()))
+        else:
+            role = m.group(0)[m.end("name_first") - m.start() :].strip(" ,")
+            found.append((m.start("name_first"), m.group("name_first"), role))
     found.sort()
     people: dict[tuple[str, str | None], Person] = {}
     for _, name, role in found:

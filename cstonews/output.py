@@ -365,14 +365,15 @@ def _plain_lines(pairs: Sequence[tuple[Release, Hit | None]], *, styled: bool = 
 # --- one release ------------------------------------------------------------------------
 
 
-def release(env: Environment, r: Release, fmt: str, *, pager: bool = True) -> None:
-    """Print one release in full, in one of SHOW_FORMATS."""
+def release(env: Environment, r: Release, fmt: str, *, pager: bool = True, match: str | None = None) -> None:
+    """Print one release in full, in one of SHOW_FORMATS; with `match` (a search query), the
+    words it matched are marked in the title and body (text on a terminal, and markdown)."""
     if fmt == "json":
         env.stdout.write(to_json(r.to_dict()) + "\n")
     elif fmt == "markdown":
-        env.stdout.write(_markdown(r))
+        env.stdout.write(_markdown(r, match))
     elif env.stdout_isatty:
-        _rich_release(env, r, pager)
+        _rich_release(env, r, pager, match)
     else:
         env.stdout.write(_plain_release(r))
 
@@ -414,9 +415,19 @@ def _plain_release(r: Release, width: int = 80) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _markdown(r: Release) -> str:
+def _match_marks(match: str | None, s: str) -> str:
+    """`s` (inert already) with the words the search `match` matched between \\x02 and \\x03."""
+    if not match:
+        return s
+    from cstonews.query import highlight
+
+    return highlight(match, s)
+
+
+def _markdown(r: Release, match: str | None = None) -> str:
     def esc(s: str) -> str:
-        return re.sub(r"([\\`*_\[\]<>#|])", r"\\\1", inert(s))
+        s = re.sub(r"([\\`*_\[\]<>#|])", r"\\\1", _match_marks(match, inert(s)))
+        return s.replace("\x02", "**").replace("\x03", "**")
 
     parts = [f"# {esc(r.title or TEASER_HEADING)}", ""]
     if r.subtitle:
@@ -430,13 +441,15 @@ def _markdown(r: Release) -> str:
     return "\n".join(parts).rstrip() + "\n"
 
 
-def _rich_release(env: Environment, r: Release, use_pager: bool) -> None:
+def _rich_release(env: Environment, r: Release, use_pager: bool, match: str | None = None) -> None:
     from rich.padding import Padding
     from rich.text import Text
 
     console = _console(env)
     with console.capture() as cap:
-        console.print(Text(inert(r.title) if r.title else TEASER_HEADING, style="bold"))
+        title = _marked(_match_marks(match, inert(r.title))) if r.title else Text(TEASER_HEADING)
+        title.stylize("bold")
+        console.print(title)
         if r.subtitle:
             console.print(Text(inert(r.subtitle), style="italic"))
         meta = Text(_date_line(r), style="green" if r.date else "dim")
@@ -445,7 +458,8 @@ def _rich_release(env: Environment, r: Release, use_pager: bool) -> None:
         console.print(meta)
         console.print()
         for p in r.body or [r.lead]:
-            console.print(Padding(Text(inert(p)), (0, 0, 1, 0)), width=min(env.width, 100))
+            text = _marked(_match_marks(match, inert(p))) if match else Text(inert(p))
+            console.print(Padding(text, (0, 0, 1, 0)), width=min(env.width, 100))
         for name, values in _facts(r):
             if values:
                 line = Text(f"{name}: ", style="bold dim")

@@ -286,11 +286,13 @@ def _find_title(lines: list[_Line], cut: bool = False) -> _Layout | None:
     # Line texts are squashed already: comparing them needs only case folding.
     keys = [t.casefold() for t in texts]
 
-    # 1. `Title` then `Title dd.mm.yyyy` (whitespace may differ), or the same line twice.
+    # 1. `Title` then `Title dd.mm.yyyy` (whitespace may differ), or else the same line
+    # twice: the stamp marks the body's start, and a paragraph repeated below it is body.
     for i in range(n - 2, -1, -1):
         ts = _title_with_stamp(lines[i + 1]) if i + 1 in stamped else None
         if ts and ts[0].casefold() == keys[i]:
             return _Layout(i, i + 2, texts[i], ts[1], how="repeated with stamp")
+    for i in range(n - 2, -1, -1):
         if keys[i] == keys[i + 1] and _title_shaped(lines[i]):
             return _Layout(i, i + 2, texts[i], how="repeated")
     # A page cut off inside the repeated title: the last line is a prefix of

@@ -12,7 +12,7 @@ from typing import Any
 from cstonews.database import DamagedIndex, as_error, sqlite_errors
 from cstonews.errors import Ambiguous, CstonewsError, NotFound
 from cstonews.problems import PageWarning
-from cstonews.query import all_of, keyword_fts, to_fts
+from cstonews.query import all_of, highlight, keyword_fts, ranked_fts, snippet, to_fts
 from cstonews.ranking import BM25, limit_sql, relevance_sql
 from cstonews.release import Release
 from cstonews.selection import Selection
@@ -158,29 +158,33 @@ class Queries:
         `snippets`, hits come with empty snippets, which cost a pass over each hit's text."""
         with self._snapshot():
             if sort == "relevance":
-                where, args, match = self._where(sel, to_fts(query), with_fts=False)
+                where, args, _ = self._where(sel, to_fts(query), with_fts=False)
                 # The other conditions as a set of rowids, which each match is checked
                 # against in memory: a join fetched the release of every match.
                 chosen = f" AND +rowid IN (SELECT r.rowid FROM releases r{where})" if where else ""
-                sql, args = relevance_sql(chosen, sel.limit, sel.offset, sel.reverse), [match, *args]
+                # The words as typed first, then their other forms: the second tier is
+                # asked only for what the first leaves of the limit.
+                want = sel.offset + sel.limit if sel.limit > 0 and not sel.reverse else 0
+                rowids: list[int] = []
+                for tier in ranked_fts(query, sel.keywords):
+                    left = want - len(rowids) if want else 0
+                    if want and left <= 0:
+                        break
+                    rowids += [r for (r,) in self._run(relevance_sql(chosen, left), [tier, *args]) if r not in rowids]
+                if sel.reverse:
+                    rowids.reverse()
+                rowids = rowids[sel.offset : sel.offset + sel.limit if sel.limit > 0 else None]
             else:
-                where, args, match = self._where(sel, to_fts(query))
+                where, args, _ = self._where(sel, to_fts(query))
                 sql = f"SELECT r.rowid FROM releases r{where}{self._order(sel)}{self._limit(sel)}"
-            rowids = [rowid for (rowid,) in self._run(sql, args)]
-            found = self._by_rowid(
-                "SELECT rowid, snippet(fts, 1, char(2), char(3), ' … ', 16) FROM fts WHERE fts MATCH ? AND rowid IN ({})",
-                [match],
-                rowids if snippets else [],
-            )
-            titles = self._by_rowid(
-                "SELECT rowid, highlight(fts, 0, char(2), char(3)) FROM fts WHERE fts MATCH ? AND rowid IN ({})",
-                [match],
-                rowids if snippets else [],
-            )
-            return [
-                Hit(r, found.get(rowid, ""), titles.get(rowid) or "")
-                for rowid, r in zip(rowids, self._load(rowids), strict=True)
-            ]
+                rowids = [rowid for (rowid,) in self._run(sql, args)]
+            releases = self._load(rowids)
+        if not snippets:
+            return [Hit(r, "") for r in releases]
+        return [
+            Hit(r, snippet(query, "\n".join(r.body or [r.lead])), highlight(query, r.title) if r.title else "")
+            for r in releases
+        ]
 
     def stats(self, sel: Selection, query: str | None = None) -> Stats:
         """Counts over every release the selection (and the query, if any) matches."""

@@ -1,10 +1,15 @@
-"""How a search orders its matches: bm25, a title word weighing ten times a body word."""
+"""How a search orders its matches: bm25, a title word weighing ten times a body word.
+
+The columns are those of wordforms.FTS_COLUMNS: the words as written, then their stems,
+weighed alike. Releases holding the words as typed are ranked ahead of those that hold only
+other forms by the query itself (query.ranked_fts), not by these weights.
+"""
 
 from __future__ import annotations
 
 # Called by name rather than through FTS5's configurable `rank` column, which was slower
 # (see docs/performance.md).
-BM25 = "bm25(fts, 10.0, 1.0)"
+BM25 = "bm25(fts, 10.0, 1.0, 10.0, 1.0)"
 
 
 def relevance_sql(chosen: str, limit: int, offset: int = 0, reverse: bool = False) -> str:

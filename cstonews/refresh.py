@@ -30,7 +30,7 @@ from cstonews.problems import PageWarning
 from cstonews.reading import PageRows, ident_item, read_pages, stored
 from cstonews.release import Release
 from cstonews.scan import Scan, changed_dirs, scan, within
-from cstonews.text import fold_lookalikes
+from cstonews.wordforms import FTS_COLUMNS, search_texts
 
 Progress = Callable[[int, int], None]
 
@@ -38,7 +38,8 @@ Progress = Callable[[int, int], None]
 BULK_MIN = 2000
 BATCH = 1000
 RELEASE_BATCH = 2000  # items clustered and written at a time by the release build
-_TEMP_ID = "\x00"  # a release's id until `_settle_ids` gives it its own
+_TEMP_ID = "\x00"
+_FTS_INSERT = f"INSERT INTO fts(rowid, {', '.join(FTS_COLUMNS)}) VALUES(?{', CAST(? AS TEXT)' * len(FTS_COLUMNS)})"  # a release's id until `_settle_ids` gives it its own
 
 
 @dataclass
@@ -268,8 +269,7 @@ class _Writer:
         plain = identity.plain_id(best, release.date)
         row = (plain, identity.suffix(best, release.date), release.kind, release.lang, release.date, stored(release))
         body = "\n".join(release.body or [release.lead])
-        text = (fold_lookalikes(release.title or ""), fold_lookalikes(body))
-        return row, text, named_rows(release)
+        return row, search_texts(release.title or "", body), named_rows(release)
 
     def insert(self, row: tuple[Any, ...], text: tuple[Any, ...], names: list[tuple[Any, ...]]) -> int:
         """Add a release to those `flush` writes; returns its rowid."""
@@ -340,7 +340,7 @@ def regroup(db: sqlite3.Connection, prefix: str, touched: _Touched) -> None:
     # The full-text index is changed last, deletions then insertions, each in rowid order:
     # FTS5 starts a new segment whenever a rowid comes that is not above the last one.
     db.executemany("DELETE FROM fts WHERE rowid = ?", [(r,) for r in gone])
-    db.executemany("INSERT INTO fts(rowid, title, body) VALUES(?, ?, ?)", sorted(texts))
+    db.executemany(_FTS_INSERT, sorted(texts))
     _settle_ids(db, plains)
 
 
@@ -392,7 +392,7 @@ def _build_batch(db: sqlite3.Connection, writer: _Writer, comps: list[list[int]]
         membership += [(rowid, it.ref) for it in group]
     writer.flush()
     db.executemany("INSERT INTO members VALUES(?, ?)", sorted((i, r) for r, i in membership))
-    db.executemany("INSERT INTO fts(rowid, title, body) VALUES(?, ?, ?)", texts)
+    db.executemany(_FTS_INSERT, texts)
 
 
 def _settle_ids(db: sqlite3.Connection, plains: set[str] | None) -> None:

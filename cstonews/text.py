@@ -124,6 +124,11 @@ _TRANSLIT = {
     "ү": "u", "ұ": "u", "ө": "o", "һ": "h", "ә": "a",
 }  # fmt: skip
 _TRANSLIT_TABLE = str.maketrans(_TRANSLIT)
+
+
+def transliterate(s: str) -> str:
+    """Lower-case Cyrillic letters of `s` in Latin ones, by the table above."""
+    return s.translate(_TRANSLIT_TABLE)
 _SLUG_WORD = re.compile(r"[a-z0-9]+")
 
 

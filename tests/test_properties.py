@@ -17,6 +17,7 @@ from cstonews.problems import PageWarning, Problem
 from cstonews.query import keyword_fts, to_fts
 from cstonews.release import CONTRACT_FIELDS
 from cstonews.text import squash, squash_lines
+from cstonews.wordforms import FTS_TABLE, search_texts
 
 HERE = Path(__file__).resolve().parent
 SAMPLES = sorted((HERE.parent / "samples").glob("*.txt"))
@@ -165,8 +166,8 @@ def test_real_pages_cut_at_any_byte(text: str, data: st.DataObject) -> None:
 
 
 _DB = sqlite3.connect(":memory:")
-_DB.execute("CREATE VIRTUAL TABLE fts USING fts5(title, body)")
-_DB.execute("INSERT INTO fts VALUES ('CSTO arms control', 'Moscow \"quoted\" text')")
+_DB.execute(FTS_TABLE)
+_DB.execute("INSERT INTO fts VALUES (?, ?, ?, ?)", search_texts("CSTO arms control", 'Moscow "quoted" text'))
 
 QUERY_PIECES = st.sampled_from(
     ['"', "(", ")", "*", "AND", "OR", "NOT", "-", ":", "^", "arms", "CSTO", " ", "NEAR", "title:"]
