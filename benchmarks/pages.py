@@ -29,7 +29,20 @@ PREAMBLE = (
     "approved by the Council of Foreign Ministers, and following the decisions of the Collective Security "
     "Council on strengthening cooperation in the field of security, the CSTO Secretariat reports that"
 )
-_MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"]
+_MONTHS = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+]
 _FIRST_DAY = date(2005, 1, 1)
 _DAYS = (date(2026, 10, 31) - _FIRST_DAY).days
 

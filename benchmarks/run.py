@@ -136,7 +136,9 @@ def compile_package() -> None:
     PYTHONDONTWRITEBYTECODE would otherwise compile every module on every command."""
     import cstonews
 
-    subprocess.run([sys.executable, "-m", "compileall", "-q", str(Path(cstonews.__file__).parent)], check=True)
+    subprocess.run(
+        [sys.executable, "-m", "compileall", "-q", str(Path(cstonews.__file__).parent)], check=True
+    )
 
 
 def bench_size(size: int, runs: int, seed: int, work: Path) -> dict[str, object]:
@@ -164,7 +166,9 @@ def bench_size(size: int, runs: int, seed: int, work: Path) -> dict[str, object]
     show_s, _ = median_of(runs, [*base, "show", str(some_id).strip()], env)
     filt_s, _ = median_of(runs, [*base, "list", "--since", "2019", "--until", "2020-06", "-k", "border"], env)
     common_s, _common_out = median_of(runs, [*base, "search", pages.COMMON_WORD, "-f", "ids"], env)
-    rare_s, rare_out = median_of(runs, [*base, "search", f'"{pages.RARE_PHRASE}"', "-n", "0", "-f", "ids"], env)
+    rare_s, rare_out = median_of(
+        runs, [*base, "search", f'"{pages.RARE_PHRASE}"', "-n", "0", "-f", "ids"], env
+    )
     grep_common_s, _ = median_of(runs, ["grep", "-rli", pages.COMMON_WORD, str(root)], env)
     grep_rare_s, grep_rare_out = median_of(runs, ["grep", "-rli", pages.RARE_PHRASE, str(root)], env)
 
@@ -243,7 +247,9 @@ def table(results: dict[str, object]) -> str:
             cells.append(f"{cell:>22}")
         lines.append(f"{label:36}" + "".join(cells))
     lines.append("")
-    lines.append("In brackets: list/show/search over the import floor; grep over search; the refresh over the first index.")
+    lines.append(
+        "In brackets: list/show/search over the import floor; grep over search; the refresh over the first index."
+    )
     lines.append(
         f"Parse module alone, one core: {results['parse_pages_per_s']:,.0f} pages/s with every teaser's "
         f"names; {results['parse_as_indexed_pages_per_s']:,.0f} pages/s as the index reads pages (teasers' names deferred)"
@@ -263,7 +269,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--runs", type=int, default=3, help="runs of each command (the median is kept)")
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--json", type=Path, default=HERE / "results.json", help="where to write the figures")
-    ap.add_argument("--work", type=Path, default=None, help="folder for the archives (default: a temporary one)")
+    ap.add_argument(
+        "--work", type=Path, default=None, help="folder for the archives (default: a temporary one)"
+    )
     args = ap.parse_args(argv)
     sizes = [int(s.replace("_", "")) for s in args.sizes.split(",")]
     work = args.work or Path(tempfile.mkdtemp(prefix="cstonews-bench-"))

@@ -39,7 +39,8 @@ class Archive:
         except UnicodeEncodeError:
             shown = os.fsencode(root).decode(errors="replace")
             raise CstonewsError(
-                f"the archive folder's path is not valid UTF-8: {shown} (rename it to index it)", ExitCode.USAGE
+                f"the archive folder's path is not valid UTF-8: {shown} (rename it to index it)",
+                ExitCode.USAGE,
             ) from None
         self.root = root
         with sqlite_errors():
@@ -68,7 +69,9 @@ class Archive:
                 raise as_error(e) from e
             # Another process has held the index for the whole timeout (a long `index`):
             # a read command answers from the index as it stands rather than fail.
-            return RefreshReport(note="another cstonews is still updating this index: answering from it as it stands")
+            return RefreshReport(
+                note="another cstonews is still updating this index: answering from it as it stands"
+            )
         except sqlite3.Error as e:
             raise as_error(e) from e
 

@@ -769,7 +769,9 @@ def parse(
             why = "it is a folder" if Path(f).is_dir() else (e.strerror or str(e)).lower()
             output.message(env, f"cannot read {f}: {why}")
             if fmt is ParseFormat.json:  # the JSON still has an entry for every file named
-                readings.append(PageReading(f, None, [], [PageWarning(Problem.CANNOT_READ, f"cannot read: {why}")]))
+                readings.append(
+                    PageReading(f, None, [], [PageWarning(Problem.CANNOT_READ, f"cannot read: {why}")])
+                )
             continue
         readings.append(read_page(data, f))
     output.pages(env, readings, fmt.value)
@@ -830,7 +832,9 @@ def index(
 def browse(
     ctx: typer.Context,
     filters: Filters,
-    query: Annotated[list[str] | None, typer.Argument(metavar="[QUERY]...", help="Start with this search.")] = None,
+    query: Annotated[
+        list[str] | None, typer.Argument(metavar="[QUERY]...", help="Start with this search.")
+    ] = None,
     archive: ArchiveOpt = None,
 ) -> None:
     """Browse the archive full-screen: search as you type, read, narrow, follow related releases."""
@@ -845,7 +849,9 @@ def browse(
     if not (env.stdout_isatty and env.stderr_isatty):
         raise CstonewsError("browse needs a terminal: use list, search or show in scripts")
     arch = _archive(ctx, archive)
-    raise typer.Exit(browse_archive(arch, filters, lambda f: f.selection(env.today), text, no_color=env.no_color))
+    raise typer.Exit(
+        browse_archive(arch, filters, lambda f: f.selection(env.today), text, no_color=env.no_color)
+    )
 
 
 class Shell(str, Enum):

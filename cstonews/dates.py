@@ -268,7 +268,9 @@ def _relative(s: str, today: date) -> Period | None:
         return Period(date(y, 1, 1), date(y, 12, 31), "year")
     if m[2] == "month":
         first = date(today.year, today.month, 1) - relativedelta(months=back)
-        return Period(first, date(first.year, first.month, calendar.monthrange(first.year, first.month)[1]), "month")
+        return Period(
+            first, date(first.year, first.month, calendar.monthrange(first.year, first.month)[1]), "month"
+        )
     monday = today - relativedelta(days=today.weekday(), weeks=back)
     return Period(monday, monday + relativedelta(days=6), "day")
 

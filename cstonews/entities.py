@@ -217,7 +217,9 @@ def merge_people(persons: dict[str, dict[str, int]]) -> dict[str, int]:
     out: dict[str, int] = {}
     for spellings in merged.values():
         # The fullest spelling: a written first name, not all capitals, then the most used.
-        name = max(spellings, key=lambda s: (not s.split()[0].endswith("."), not s.isupper(), spellings[s], s))
+        name = max(
+            spellings, key=lambda s: (not s.split()[0].endswith("."), not s.isupper(), spellings[s], s)
+        )
         out[name] = out.get(name, 0) + sum(spellings.values())
     return out
 
@@ -356,7 +358,9 @@ def find_people(text: str, cyrillic: bool = True) -> list[Person]:
             found.append((start, text[start:end], _clean_role(role)))
     for m in _RU_PERSON.finditer(text) if cyrillic else ():
         if m.group("name"):
-            found.append((m.start("name"), m.group("name"), m.group(0)[: m.start("name") - m.start()].strip()))
+            found.append(
+                (m.start("name"), m.group("name"), m.group(0)[: m.start("name") - m.start()].strip())
+            )
         else:
             role = m.group(0)[m.end("name_first") - m.start() :].strip(" ,")
             found.append((m.start("name_first"), m.group("name_first"), role))

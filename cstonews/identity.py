@@ -60,7 +60,9 @@ def words(text: str) -> str:
 
 def digest(key: str) -> int:
     """A 64-bit hash of a normalised text, as SQLite stores integers."""
-    return int.from_bytes(blake2b(key.encode("utf-8", "surrogateescape"), digest_size=8).digest(), "big", signed=True)
+    return int.from_bytes(
+        blake2b(key.encode("utf-8", "surrogateescape"), digest_size=8).digest(), "big", signed=True
+    )
 
 
 _MASK = (1 << 64) - 1
@@ -194,7 +196,9 @@ def item_of(
 
 
 # What each key is of: mixed into its hash, so that keys of different kinds never meet.
-_T, _H, _F, _P, _S, _G = (digest(k) for k in ("title", "title start", "body", "paragraph", "start", "generic"))
+_T, _H, _F, _P, _S, _G = (
+    digest(k) for k in ("title", "title start", "body", "paragraph", "start", "generic")
+)
 
 
 def keys(item: Item) -> list[tuple[int, bool]]:
@@ -519,7 +523,9 @@ def cluster(items: Iterable[Item]) -> list[list[Item]]:
         found = near(t)
         shows: dict[str, list[int]] = {"lead": [], "title": [], "part": []}
         for g in sorted(x for x in found if x < articles):
-            how = next((h for h in (_teaser_shows(t, m) for m in groups[g] if m.kind == "article") if h), None)
+            how = next(
+                (h for h in (_teaser_shows(t, m) for m in groups[g] if m.kind == "article") if h), None
+            )
             if how:
                 shows["part" if how == "part" else "lead"].append(g)
         strong = shows["lead"]

@@ -41,7 +41,13 @@ def archive_problem(path: Path, option: Path | None, environ: Mapping[str, str])
     """Why `path` cannot be the archive folder, naming where it came from; None if it can."""
     if path.is_dir():
         return None
-    where = "--archive" if option is not None else f"${ARCHIVE_VAR}" if environ.get(ARCHIVE_VAR) else "the samples"
+    where = (
+        "--archive"
+        if option is not None
+        else f"${ARCHIVE_VAR}"
+        if environ.get(ARCHIVE_VAR)
+        else "the samples"
+    )
     if path.exists():
         return f"{where} names a file, not a folder: {path}"
     return f"archive folder not found: {path} (from {where})"

@@ -328,9 +328,7 @@ def _find_title(lines: list[_Line], cut: bool = False) -> _Layout | None:
         if m and m.group(2)[0].isdigit():
             # `16.02.20169 February ...`: the year has four digits, the body opens with a day.
             span = next(iter_dates(m.group(2)), None)
-            opens = (span and span.start == 0 and span.month) or re.match(
-                r"\d{1,2}[.)] ", m.group(2)
-            )
+            opens = (span and span.start == 0 and span.month) or re.match(r"\d{1,2}[.)] ", m.group(2))
             m = m if opens else None  # ... or with a numbered question: `17.07.20221. What ...?`
         if m and _title_shaped(lines[j - 1]):
             return _Layout(
@@ -759,7 +757,12 @@ def parse_page(text: str, source: str = "", teaser_entities: bool = True) -> Pag
     cut = not any(nav[-6:])  # no navigation lines at the end
     lines = [ln for ln, is_nav in zip(all_lines, nav, strict=True) if not is_nav]
     if not lines:
-        return PageReading(source, None, [], [*warnings, PageWarning(Problem.NAVIGATION_ONLY, "no article: only navigation lines")])
+        return PageReading(
+            source,
+            None,
+            [],
+            [*warnings, PageWarning(Problem.NAVIGATION_ONLY, "no article: only navigation lines")],
+        )
 
     layout = _find_title(lines, cut)
     why_not = _non_article(lines, stamped=bool(layout and layout.stamp))
@@ -774,9 +777,7 @@ def parse_page(text: str, source: str = "", teaser_entities: bool = True) -> Pag
             warnings.append(PageWarning(Problem.CUT_OFF, "page is cut off (no navigation lines at the end)"))
         return PageReading(source, None, teasers, warnings)
 
-    teasers = [
-        _teaser(d, p, source, teaser_entities) for d, p in _split_teasers(lines[: layout.title_at])
-    ]
+    teasers = [_teaser(d, p, source, teaser_entities) for d, p in _split_teasers(lines[: layout.title_at])]
     article = _article(lines, layout, source, warnings)
     if cut:
         if layout.how == "cut in repeated title":
@@ -785,7 +786,9 @@ def parse_page(text: str, source: str = "", teaser_entities: bool = True) -> Pag
             where = "before the body starts"
         else:
             where = "inside the body"
-        warnings.append(PageWarning(Problem.CUT_OFF, f"page is cut off {where} (no navigation lines at the end)"))
+        warnings.append(
+            PageWarning(Problem.CUT_OFF, f"page is cut off {where} (no navigation lines at the end)")
+        )
     return PageReading(source, article, teasers, warnings)
 
 

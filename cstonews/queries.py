@@ -94,7 +94,9 @@ class Queries:
                     clauses.append("r.rowid IN (SELECT rowid FROM named WHERE kind='surname' AND key=?)")
                     args.append(key[:-1])
                 else:
-                    clauses.append("r.rowid IN (SELECT rowid FROM named WHERE kind='person' AND key IN (?, ?))")
+                    clauses.append(
+                        "r.rowid IN (SELECT rowid FROM named WHERE kind='person' AND key IN (?, ?))"
+                    )
                     args += [key, key.split("|")[0] + "|"]
         kw = keyword_fts(sel.keywords) if sel.keywords else ""
         full_match = all_of(match or "", kw)
@@ -170,7 +172,9 @@ class Queries:
                     left = want - len(rowids) if want else 0
                     if want and left <= 0:
                         break
-                    rowids += [r for (r,) in self._run(relevance_sql(chosen, left), [tier, *args]) if r not in rowids]
+                    rowids += [
+                        r for (r,) in self._run(relevance_sql(chosen, left), [tier, *args]) if r not in rowids
+                    ]
                 if sel.reverse:
                     rowids.reverse()
                 rowids = rowids[sel.offset : sel.offset + sel.limit if sel.limit > 0 else None]
@@ -182,7 +186,9 @@ class Queries:
         if not snippets:
             return [Hit(r, "") for r in releases]
         return [
-            Hit(r, snippet(query, "\n".join(r.body or [r.lead])), highlight(query, r.title) if r.title else "")
+            Hit(
+                r, snippet(query, "\n".join(r.body or [r.lead])), highlight(query, r.title) if r.title else ""
+            )
             for r in releases
         ]
 
@@ -235,7 +241,9 @@ class Queries:
             marks = ",".join("?" * len(words))
             freq = dict(self._run(f"SELECT term, doc FROM fts_terms WHERE term IN ({marks})", words))
             # Words in a fifth of the archive say little and cost a long posting list.
-            useful = sorted((w for w in words if 2 <= freq.get(w, 0) <= max(2, total // 5)), key=lambda w: freq[w])
+            useful = sorted(
+                (w for w in words if 2 <= freq.get(w, 0) <= max(2, total // 5)), key=lambda w: freq[w]
+            )
             if not useful:
                 return []
             match = " OR ".join(f'"{w}"' for w in useful[:16])
@@ -255,7 +263,9 @@ class Queries:
         if row:
             return _release(*row[0])
         upper = prefix[:-1] + chr(ord(prefix[-1]) + 1) if ord(prefix[-1]) < 0x10FFFF else prefix
-        rows = self._run("SELECT id, data FROM releases WHERE id >= ? AND id < ? ORDER BY id LIMIT 21", [prefix, upper])
+        rows = self._run(
+            "SELECT id, data FROM releases WHERE id >= ? AND id < ? ORDER BY id LIMIT 21", [prefix, upper]
+        )
         if not rows:
             raise NotFound(f"no release with an id starting {prefix!r}")
         if len(rows) > 1:
@@ -265,12 +275,18 @@ class Queries:
     def ids_starting(self, prefix: str, limit: int = 200) -> list[str]:
         """The ids that start with `prefix`, in order (at most `limit`): for shell completion."""
         upper = prefix[:-1] + chr(ord(prefix[-1]) + 1) if prefix and ord(prefix[-1]) < 0x10FFFF else None
-        sql = "SELECT id FROM releases WHERE id >= ?" + (" AND id < ?" if upper else "") + " ORDER BY id LIMIT ?"
+        sql = (
+            "SELECT id FROM releases WHERE id >= ?"
+            + (" AND id < ?" if upper else "")
+            + " ORDER BY id LIMIT ?"
+        )
         return [i for (i,) in self._run(sql, [prefix, *([upper] if upper else []), limit])]
 
     def count(self) -> tuple[int, int]:
         """(page files, releases) in the index."""
-        ((files, releases),) = self._run("SELECT (SELECT count(*) FROM files), (SELECT count(*) FROM releases)", [])
+        ((files, releases),) = self._run(
+            "SELECT (SELECT count(*) FROM files), (SELECT count(*) FROM releases)", []
+        )
         return files, releases
 
     def warnings(self) -> Iterator[tuple[str, PageWarning]]:

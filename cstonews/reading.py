@@ -58,14 +58,18 @@ def read_file(root: str, rel: str, stat: FileStat) -> PageRows:
     path = os.path.join(root, rel)
     data: bytes | None = None
     if stat[0] > MAX_PAGE_BYTES and os.path.isfile(path):
-        why = f"too large for a saved page ({stat[0] / 1e6:.1f} MB; pages are under {MAX_PAGE_BYTES >> 20} MB)"
+        why = (
+            f"too large for a saved page ({stat[0] / 1e6:.1f} MB; pages are under {MAX_PAGE_BYTES >> 20} MB)"
+        )
         return PageRows(rel, stat, [PageWarning(Problem.TOO_LARGE, why)], [])
     try:
         with open(path, "rb", buffering=0) as f:
             data = f.readall()
     except OSError as e:
         gone = e.errno == errno.ENOENT and not os.path.islink(path)
-        return PageRows(rel, stat, [PageWarning(Problem.CANNOT_READ, read_error(path, e))], [], unreadable=not gone)
+        return PageRows(
+            rel, stat, [PageWarning(Problem.CANNOT_READ, read_error(path, e))], [], unreadable=not gone
+        )
     page = parse.read_page(data, rel, teaser_entities=False)  # names: see as_release
     unsettled = _stat(path) != stat
     if unsettled:

@@ -61,7 +61,9 @@ class _Touched:
     releases: set[int] = field(default_factory=set)
 
 
-def refresh(db: sqlite3.Connection, root: Path, full: bool = False, progress: Progress | None = None) -> RefreshReport:
+def refresh(
+    db: sqlite3.Connection, root: Path, full: bool = False, progress: Progress | None = None
+) -> RefreshReport:
     """Bring the index up to date with the folder; returns what was read."""
     known = {p: (m, i) for p, m, i in db.execute("SELECT path, mtime_ns, ino FROM dirs")}
     if full or not known:
@@ -90,7 +92,9 @@ def apply(db: sqlite3.Connection, root: Path, found: Scan, progress: Progress | 
     try:
         old: dict[str, tuple[int, int, int, int]] = {}
         any_files = False
-        for fid, path, d, size, mtime, ino in db.execute("SELECT id, path, dir, size, mtime_ns, ino FROM files"):
+        for fid, path, d, size, mtime, ino in db.execute(
+            "SELECT id, path, dir, size, mtime_ns, ino FROM files"
+        ):
             any_files = True
             if found.full or d in listed:
                 old[path] = (fid, size, mtime, ino)
@@ -114,7 +118,9 @@ def apply(db: sqlite3.Connection, root: Path, found: Scan, progress: Progress | 
         for p in (p for p in changed if p in found.unnamed):
             if p in old:
                 _remove_file(db, old[p][0], touched)
-            next_id = _store(db, PageRows(p, found.files[p], [found.unnamed[p]], []), next_id, report, touched)
+            next_id = _store(
+                db, PageRows(p, found.files[p], [found.unnamed[p]], []), next_id, report, touched
+            )
         files = [(p, found.files[p]) for p in to_read]
         for n, page in enumerate(read_pages(str(root), files), 1):
             if page.unreadable and page.rel in old:
@@ -174,7 +180,9 @@ def _remove_file(db: sqlite3.Connection, file_id: int, touched: _Touched) -> Non
     db.execute("DELETE FROM files WHERE id = ?", (file_id,))
 
 
-def _store(db: sqlite3.Connection, page: PageRows, next_id: int, report: RefreshReport, touched: _Touched) -> int:
+def _store(
+    db: sqlite3.Connection, page: PageRows, next_id: int, report: RefreshReport, touched: _Touched
+) -> int:
     """Put one read page in the index; returns the next free item id."""
     row = db.execute("SELECT id FROM files WHERE path = ?", (page.rel,)).fetchone()
     if row:  # indexed meanwhile by another process, between two batches of this one
@@ -264,10 +272,19 @@ class _Writer:
             add_entities(release)
         return release, best
 
-    def rows(self, release: Release, best: identity.Item) -> tuple[tuple[Any, ...], tuple[Any, ...], list[tuple[Any, ...]]]:
+    def rows(
+        self, release: Release, best: identity.Item
+    ) -> tuple[tuple[Any, ...], tuple[Any, ...], list[tuple[Any, ...]]]:
         """(release row without its rowid, full-text row without its rowid, named rows)."""
         plain = identity.plain_id(best, release.date)
-        row = (plain, identity.suffix(best, release.date), release.kind, release.lang, release.date, stored(release))
+        row = (
+            plain,
+            identity.suffix(best, release.date),
+            release.kind,
+            release.lang,
+            release.date,
+            stored(release),
+        )
         body = "\n".join(release.body or [release.lead])
         return row, search_texts(release.title or "", body), named_rows(release)
 
@@ -290,7 +307,9 @@ class _Writer:
 
 def _data(db: sqlite3.Connection, groups: list[list[identity.Item]]) -> dict[int, bytes]:
     """The stored releases of the items that may speak for these clusters."""
-    wanted = [g[0].ref for g in groups] + [it.ref for g in groups for it in g[1:] if it.kind == "article" and it.date]
+    wanted = [g[0].ref for g in groups] + [
+        it.ref for g in groups for it in g[1:] if it.kind == "article" and it.date
+    ]
     out: dict[int, bytes] = {}
     for i in range(0, len(wanted), 500):
         part = wanted[i : i + 500]
@@ -309,11 +328,16 @@ def regroup(db: sqlite3.Connection, prefix: str, touched: _Touched) -> None:
     old = set(touched.releases)
     for ids in _chunks(list(items), 500):
         marks = ",".join("?" * len(ids))
-        old.update(r for (r,) in db.execute(f"SELECT DISTINCT release FROM members WHERE item IN ({marks})", ids))
+        old.update(
+            r for (r,) in db.execute(f"SELECT DISTINCT release FROM members WHERE item IN ({marks})", ids)
+        )
     old_rows: dict[tuple[Any, ...], int] = {}
     plains: set[str] = set()
     for rowid in old:
-        got = db.execute("SELECT plain, suffix, kind, lang, date, CAST(data AS BLOB) FROM releases WHERE rowid = ?", (rowid,)).fetchone()
+        got = db.execute(
+            "SELECT plain, suffix, kind, lang, date, CAST(data AS BLOB) FROM releases WHERE rowid = ?",
+            (rowid,),
+        ).fetchone()
         if got:
             old_rows[tuple(got)] = rowid
             plains.add(got[0])

@@ -68,7 +68,9 @@ def squash_lines(lines: list[str], whole: str) -> list[str]:
     # a double space or a space at either end is squashed already: most are, and checking
     # costs less than splitting it into words.
     return [
-        ln if ln.isprintable() and "  " not in ln and ln[:1] != " " and ln[-1:] != " " else " ".join(ln.split())
+        ln
+        if ln.isprintable() and "  " not in ln and ln[:1] != " " and ln[-1:] != " "
+        else " ".join(ln.split())
         for ln in lines
     ]
 
@@ -129,6 +131,8 @@ _TRANSLIT_TABLE = str.maketrans(_TRANSLIT)
 def transliterate(s: str) -> str:
     """Lower-case Cyrillic letters of `s` in Latin ones, by the table above."""
     return s.translate(_TRANSLIT_TABLE)
+
+
 _SLUG_WORD = re.compile(r"[a-z0-9]+")
 
 
@@ -193,7 +197,71 @@ def shared_stems(stems: set[str], s: str) -> int:
 
 # Words too common in the releases to say what one is about.
 _STOP = frozenset(
-    ["that", "this", "with", "from", "have", "were", "which", "their", "there", "been", "also", "will", "would", "about", "other", "into", "than", "them", "they", "these", "those", "such", "only", "over", "more", "most", "very", "upon", "under", "within", "between", "during", "after", "before", "while", "where", "when", "what", "said", "says", "held", "took", "part", "csto", "collective", "security", "treaty", "organization", "organisation", "member", "states", "state", "secretary", "general", "одкб", "которые", "также", "этого", "было", "были", "будет", "после", "между"]
+    [
+        "that",
+        "this",
+        "with",
+        "from",
+        "have",
+        "were",
+        "which",
+        "their",
+        "there",
+        "been",
+        "also",
+        "will",
+        "would",
+        "about",
+        "other",
+        "into",
+        "than",
+        "them",
+        "they",
+        "these",
+        "those",
+        "such",
+        "only",
+        "over",
+        "more",
+        "most",
+        "very",
+        "upon",
+        "under",
+        "within",
+        "between",
+        "during",
+        "after",
+        "before",
+        "while",
+        "where",
+        "when",
+        "what",
+        "said",
+        "says",
+        "held",
+        "took",
+        "part",
+        "csto",
+        "collective",
+        "security",
+        "treaty",
+        "organization",
+        "organisation",
+        "member",
+        "states",
+        "state",
+        "secretary",
+        "general",
+        "одкб",
+        "которые",
+        "также",
+        "этого",
+        "было",
+        "были",
+        "будет",
+        "после",
+        "между",
+    ]
 )
 
 

@@ -41,60 +41,86 @@ class Page:
 # (title, lead after its date phrase, more body) for English articles. `{place}` is
 # filled in; titles share words with their leads, as real ones do.
 EN_ARTICLES = [
-    ("CSTO Secretary General Stanislav Zas met with the Ambassador of the Republic of Kazakhstan",
-     "the CSTO Secretary General Stanislav Zas met with the Ambassador Extraordinary and Plenipotentiary "
-     "of the Republic of Kazakhstan to the Russian Federation Yermek Kosherbayev in {place}.",
-     "The parties discussed the preparation of the events of the Kazakh chairmanship in the Organization."),
-    ("The CSTO Secretariat hosted a round table on international information security",
-     "the CSTO Secretariat hosted a round table on the theme: “Cooperation of the CSTO member states in "
-     "the field of international information security”.",
-     "Experts of the foreign ministries and security councils of the member states took part in it."),
-    ("Consultations on Afghanistan took place in {place}",
-     "in {place}, consultations of the working group on Afghanistan under the CSTO Council of Foreign "
-     "Ministers were held under the chairmanship of the Republic of Tajikistan.",
-     "The participants exchanged views on the situation in Afghanistan and on the Tajik-Afghan border."),
-    ("Joint staff training of the CSTO Collective Rapid Reaction Forces was held in {place}",
-     "a joint staff training of the command of the Collective Rapid Reaction Forces of the CSTO was held "
-     "at the training ground near {place}.",
-     "Over 1,500 servicemen and 300 units of military equipment were involved in the training."),
-    ("Meeting of the CSTO Permanent Council",
-     "a meeting of the CSTO Permanent Council was held in {place} under the chairmanship of the "
-     "Permanent Representative of the Republic of Armenia.",
-     "The Council considered draft documents for the session of the Collective Security Council."),
-    ("The CSTO delegation took part in the OSCE Annual Security Review Conference",
-     "the CSTO delegation headed by the Deputy Secretary General took part in the Annual Security "
-     "Review Conference of the OSCE in {place}.",
-     "In his speech the Deputy Secretary General spoke about the CSTO peacekeeping potential."),
-    ("Stanislav Zas: the CSTO is ready to assist in strengthening the Tajik-Afghan border",
-     "during a working trip to {place}, the CSTO Secretary General Stanislav Zas said that the "
-     "Organization was ready to assist in strengthening the Tajik-Afghan border.",
-     "He stressed that the situation in Afghanistan remained a source of serious concern."),
-    ("The Council of Defense Ministers of the CSTO discussed the development of the collective forces",
-     "in {place}, a meeting of the Council of Defense Ministers of the CSTO discussed the development "
-     "of the collective forces and the military cooperation of the member states.",
-     "The ministers approved the plan of joint exercises for the next year."),
-    ("Anti-drug operation Channel completed in the CSTO member states",
-     "the international anti-drug operation “Channel – Center” was completed in the CSTO member states, "
-     "its results were summed up in {place}.",
-     "During the operation more than 20 tons of narcotic drugs were seized."),
-    ("CSTO Deputy Secretary General Valery Semerikov met with the OSCE Secretary General",
-     "in {place}, the CSTO Deputy Secretary General Valery Semerikov met with the OSCE Secretary General.",
-     "The sides exchanged views on cooperation between the two organizations."),
+    (
+        "CSTO Secretary General Stanislav Zas met with the Ambassador of the Republic of Kazakhstan",
+        "the CSTO Secretary General Stanislav Zas met with the Ambassador Extraordinary and Plenipotentiary "
+        "of the Republic of Kazakhstan to the Russian Federation Yermek Kosherbayev in {place}.",
+        "The parties discussed the preparation of the events of the Kazakh chairmanship in the Organization.",
+    ),
+    (
+        "The CSTO Secretariat hosted a round table on international information security",
+        "the CSTO Secretariat hosted a round table on the theme: “Cooperation of the CSTO member states in "
+        "the field of international information security”.",
+        "Experts of the foreign ministries and security councils of the member states took part in it.",
+    ),
+    (
+        "Consultations on Afghanistan took place in {place}",
+        "in {place}, consultations of the working group on Afghanistan under the CSTO Council of Foreign "
+        "Ministers were held under the chairmanship of the Republic of Tajikistan.",
+        "The participants exchanged views on the situation in Afghanistan and on the Tajik-Afghan border.",
+    ),
+    (
+        "Joint staff training of the CSTO Collective Rapid Reaction Forces was held in {place}",
+        "a joint staff training of the command of the Collective Rapid Reaction Forces of the CSTO was held "
+        "at the training ground near {place}.",
+        "Over 1,500 servicemen and 300 units of military equipment were involved in the training.",
+    ),
+    (
+        "Meeting of the CSTO Permanent Council",
+        "a meeting of the CSTO Permanent Council was held in {place} under the chairmanship of the "
+        "Permanent Representative of the Republic of Armenia.",
+        "The Council considered draft documents for the session of the Collective Security Council.",
+    ),
+    (
+        "The CSTO delegation took part in the OSCE Annual Security Review Conference",
+        "the CSTO delegation headed by the Deputy Secretary General took part in the Annual Security "
+        "Review Conference of the OSCE in {place}.",
+        "In his speech the Deputy Secretary General spoke about the CSTO peacekeeping potential.",
+    ),
+    (
+        "Stanislav Zas: the CSTO is ready to assist in strengthening the Tajik-Afghan border",
+        "during a working trip to {place}, the CSTO Secretary General Stanislav Zas said that the "
+        "Organization was ready to assist in strengthening the Tajik-Afghan border.",
+        "He stressed that the situation in Afghanistan remained a source of serious concern.",
+    ),
+    (
+        "The Council of Defense Ministers of the CSTO discussed the development of the collective forces",
+        "in {place}, a meeting of the Council of Defense Ministers of the CSTO discussed the development "
+        "of the collective forces and the military cooperation of the member states.",
+        "The ministers approved the plan of joint exercises for the next year.",
+    ),
+    (
+        "Anti-drug operation Channel completed in the CSTO member states",
+        "the international anti-drug operation “Channel – Center” was completed in the CSTO member states, "
+        "its results were summed up in {place}.",
+        "During the operation more than 20 tons of narcotic drugs were seized.",
+    ),
+    (
+        "CSTO Deputy Secretary General Valery Semerikov met with the OSCE Secretary General",
+        "in {place}, the CSTO Deputy Secretary General Valery Semerikov met with the OSCE Secretary General.",
+        "The sides exchanged views on cooperation between the two organizations.",
+    ),
 ]
 PLACES = ["Moscow", "Minsk", "Bishkek", "Dushanbe", "Yerevan", "Astana", "Almaty", "Vienna"]
 
 RU_ARTICLES = [
-    ("Генеральный секретарь ОДКБ провел встречу с послом Республики Армения",
-     "Генеральный секретарь ОДКБ провел встречу с Чрезвычайным и Полномочным Послом Республики "
-     "Армения в {place}.",
-     "Стороны обсудили вопросы подготовки мероприятий в рамках председательства в Организации."),
-    ("В Секретариате ОДКБ состоялись консультации по Афганистану",
-     "в Секретариате ОДКБ в {place} состоялись консультации рабочей группы по Афганистану при СМИД ОДКБ.",
-     "Участники обменялись мнениями о ситуации на таджикско-афганской границе."),
-    ("Заседание Постоянного совета при ОДКБ",
-     "в {place} под председательством Постоянного представителя Республики Беларусь состоялось "
-     "заседание Постоянного совета при ОДКБ.",
-     "Совет рассмотрел проекты документов к сессии Совета коллективной безопасности."),
+    (
+        "Генеральный секретарь ОДКБ провел встречу с послом Республики Армения",
+        "Генеральный секретарь ОДКБ провел встречу с Чрезвычайным и Полномочным Послом Республики "
+        "Армения в {place}.",
+        "Стороны обсудили вопросы подготовки мероприятий в рамках председательства в Организации.",
+    ),
+    (
+        "В Секретариате ОДКБ состоялись консультации по Афганистану",
+        "в Секретариате ОДКБ в {place} состоялись консультации рабочей группы по Афганистану при СМИД ОДКБ.",
+        "Участники обменялись мнениями о ситуации на таджикско-афганской границе.",
+    ),
+    (
+        "Заседание Постоянного совета при ОДКБ",
+        "в {place} под председательством Постоянного представителя Республики Беларусь состоялось "
+        "заседание Постоянного совета при ОДКБ.",
+        "Совет рассмотрел проекты документов к сессии Совета коллективной безопасности.",
+    ),
 ]
 RU_PLACES = ["Москве", "Минске", "Бишкеке", "Душанбе", "Ереване"]
 
@@ -121,51 +147,77 @@ EN_SPEECH = ["Dear Mr. Chairman!", "Dear colleagues!",
 # paragraph, a meeting and what it discussed, a meeting and who took part, a briefing and a
 # follow-on line. A sidebar shows each at most once.
 EN_ITEMS = [
-    ["A meeting of the CSTO Collective Security Council was held in Minsk.",
-     "The heads of states discussed the main results of the activities of the Organization."],
-    ["Allow me to thank the presidency of the forum for the invitation to speak at this session.",
-     "I am glad to take part in this discussion on the security of Eurasia."],
-    ["A meeting of the CSTO Council of Foreign Ministers was held in Yerevan on 12 October.",
-     "The ministers exchanged views on the situation in the South Caucasus.",
-     "During the meeting, the Council adopted a statement on Afghanistan."],
-    ["On 3 March the CSTO Council of Defence Ministers met by video link.",
-     "The defence ministers of Armenia (Lieutenant General Suren Papikyan), of Belarus (Lieutenant General "
-     "Viktor Khrenin) and the CSTO Secretary General took part."],
-    ["The CSTO Secretariat held a briefing for journalists on the results of the year.",
-     "Journalists of the member states followed it by video link."],
+    [
+        "A meeting of the CSTO Collective Security Council was held in Minsk.",
+        "The heads of states discussed the main results of the activities of the Organization.",
+    ],
+    [
+        "Allow me to thank the presidency of the forum for the invitation to speak at this session.",
+        "I am glad to take part in this discussion on the security of Eurasia.",
+    ],
+    [
+        "A meeting of the CSTO Council of Foreign Ministers was held in Yerevan on 12 October.",
+        "The ministers exchanged views on the situation in the South Caucasus.",
+        "During the meeting, the Council adopted a statement on Afghanistan.",
+    ],
+    [
+        "On 3 March the CSTO Council of Defence Ministers met by video link.",
+        "The defence ministers of Armenia (Lieutenant General Suren Papikyan), of Belarus (Lieutenant General "
+        "Viktor Khrenin) and the CSTO Secretary General took part.",
+    ],
+    [
+        "The CSTO Secretariat held a briefing for journalists on the results of the year.",
+        "Journalists of the member states followed it by video link.",
+    ],
 ]
 RU_ITEMS = [
-    ["12 октября 2023 года в Бишкеке состоялось заседание Совета министров иностранных дел ОДКБ.",
-     "Министры обменялись мнениями о ситуации в Центральной Азии.",
-     "В заседании приняли участие Генеральный секретарь ОДКБ и постоянные представители."],
-    ["Генеральный секретарь ОДКБ провел брифинг для журналистов по итогам года.",
-     "Журналисты государств-членов следили за ним в режиме видеосвязи."],
+    [
+        "12 октября 2023 года в Бишкеке состоялось заседание Совета министров иностранных дел ОДКБ.",
+        "Министры обменялись мнениями о ситуации в Центральной Азии.",
+        "В заседании приняли участие Генеральный секретарь ОДКБ и постоянные представители.",
+    ],
+    [
+        "Генеральный секретарь ОДКБ провел брифинг для журналистов по итогам года.",
+        "Журналисты государств-членов следили за ним в режиме видеосвязи.",
+    ],
 ]
 # Titles that are sentences (`.`, `!`, the site's `...`, two sentences), with their leads.
 EN_SENTENCE_ARTICLES = [
-    ("In {place}, veterans laid wreaths at the memorial to the fallen soldiers.",
-     "in {place}, veterans of the Great Patriotic War and servicemen of the CSTO collective forces laid "
-     "wreaths at the memorial to the fallen soldiers.",
-     "The ceremony was part of the project of the CSTO member states."),
-    ("The road of Victory goes on!",
-     "the participants of the motor rally The Road of Victory arrived in {place}, where they met with veterans.",
-     "The rally will end in Moscow."),
-    ('"The Road of Courage", which unites ...',
-     'the youth project "The Road of Courage", which unites young people of the CSTO member states, '
-     "started in {place}.",
-     "The participants will visit the memorials in five countries."),
-    ("The results of the operation were summed up in {place}. More than 5 tons of drugs were seized.",
-     "the results of the international anti-drug operation of the CSTO were summed up in {place}: "
-     "more than 5 tons of drugs were seized during the operation.",
-     "The operation involved the police, security and customs services of the member states."),
+    (
+        "In {place}, veterans laid wreaths at the memorial to the fallen soldiers.",
+        "in {place}, veterans of the Great Patriotic War and servicemen of the CSTO collective forces laid "
+        "wreaths at the memorial to the fallen soldiers.",
+        "The ceremony was part of the project of the CSTO member states.",
+    ),
+    (
+        "The road of Victory goes on!",
+        "the participants of the motor rally The Road of Victory arrived in {place}, where they met with veterans.",
+        "The rally will end in Moscow.",
+    ),
+    (
+        '"The Road of Courage", which unites ...',
+        'the youth project "The Road of Courage", which unites young people of the CSTO member states, '
+        "started in {place}.",
+        "The participants will visit the memorials in five countries.",
+    ),
+    (
+        "The results of the operation were summed up in {place}. More than 5 tons of drugs were seized.",
+        "the results of the international anti-drug operation of the CSTO were summed up in {place}: "
+        "more than 5 tons of drugs were seized during the operation.",
+        "The operation involved the police, security and customs services of the member states.",
+    ),
 ]
 RU_SENTENCE_ARTICLES = [
-    ("В {place} ветераны возложили венки к мемориалу павшим воинам.",
-     "в {place} ветераны и военнослужащие Коллективных сил ОДКБ возложили венки к мемориалу павшим воинам.",
-     "Церемония прошла в рамках проекта государств – членов ОДКБ."),
-    ("Дорога Победы продолжается!",
-     "участники автопробега «Дорога Победы» прибыли в {place}, где встретились с ветеранами.",
-     "Автопробег завершится в Москве."),
+    (
+        "В {place} ветераны возложили венки к мемориалу павшим воинам.",
+        "в {place} ветераны и военнослужащие Коллективных сил ОДКБ возложили венки к мемориалу павшим воинам.",
+        "Церемония прошла в рамках проекта государств – членов ОДКБ.",
+    ),
+    (
+        "Дорога Победы продолжается!",
+        "участники автопробега «Дорога Победы» прибыли в {place}, где встретились с ветеранами.",
+        "Автопробег завершится в Москве.",
+    ),
 ]
 RU_TEASERS = [
     "14 августа 2023 года в Секретариате ОДКБ состоялось совещание рабочей группы.",
@@ -259,14 +311,18 @@ def make_page(rng: random.Random) -> Page:
     # a photo name glued to the lead, or the top of a page with no sidebar.
     body_mark = None
     if sentence_title and placement == "none":
-        body_mark = "top" if sidebar == "none" else rng.choice(["glued-photo"] if ru else ["dateline", "glued-photo"])
+        body_mark = (
+            "top" if sidebar == "none" else rng.choice(["glued-photo"] if ru else ["dateline", "glued-photo"])
+        )
         tags.append(f"mark:{body_mark}")
 
     # A dateline as the first body line (English pages), which gives the year.
     dateline = None
     if not ru and (rng.random() < 0.1 or body_mark == "dateline"):
         m = MONTHS[event.month - 1]
-        dateline = rng.choice([f"{place}, {m} {event.day}, {event.year}", f"{m} {event.day}, {event.year}, {place}"])
+        dateline = rng.choice(
+            [f"{place}, {m} {event.day}, {event.year}", f"{m} {event.day}, {event.year}, {place}"]
+        )
         tags.append("dateline")
 
     # The expected date, by the Dates rules: the stamp; else a complete date in the lead
@@ -291,8 +347,12 @@ def make_page(rng: random.Random) -> Page:
         body.insert(2, "Участники встречи обсудили вопросы сотрудничества.")  # Russian inside English
     genre = "news" if ru or sentence_title else rng.choices(["news", "interview", "speech"], [84, 8, 8])[0]
     if genre == "interview":
-        title = rng.choice(["Interview of the CSTO Secretary General Stanislav Zas to the newspaper Izvestia",
-                            "Answers of the CSTO Secretary General to questions of the RIA Novosti agency"])
+        title = rng.choice(
+            [
+                "Interview of the CSTO Secretary General Stanislav Zas to the newspaper Izvestia",
+                "Answers of the CSTO Secretary General to questions of the RIA Novosti agency",
+            ]
+        )
         mark = rng.choice(["— ", "- ", "– ", "1. "])
         lead = f"{mark}What are the main results of the year for the Organization?"
         body = [lead, "— The main result is that we have strengthened the collective forces.",
@@ -310,7 +370,9 @@ def make_page(rng: random.Random) -> Page:
         body = [lead, "Dear colleagues!", "Let me thank you for the invitation to speak today.",
                 "The CSTO is ready to cooperate with the OSCE in countering common threats."]  # fmt: skip
         title_date = None
-        dateline = f"Vienna, {MONTHS[event.month - 1]} {event.day}, {event.year}" if rng.random() < 0.7 else None
+        dateline = (
+            f"Vienna, {MONTHS[event.month - 1]} {event.day}, {event.year}" if rng.random() < 0.7 else None
+        )
         want = stamp or (event if dateline else None)
         tags.append("speech")
     if not ru and rng.random() < 0.05 and "CSTO" in title:

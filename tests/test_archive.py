@@ -158,11 +158,17 @@ def test_a_page_saved_again_rewrites_only_the_releases_that_changed(tmp_path: Pa
     that comes out the same keeps its row, full text and names."""
     root = tmp_path / "pages"
     root.mkdir()
-    leads = {n: f"On May {n}, 2021, the CSTO held meeting number {n} with Armenia in Moscow." for n in (1, 2, 3)}
+    leads = {
+        n: f"On May {n}, 2021, the CSTO held meeting number {n} with Armenia in Moscow." for n in (1, 2, 3)
+    }
 
     def write(n: int, second: str) -> None:
-        text = page(f"Meeting {n}", leads[n], f"0{n}.05.2021", sidebar=tuple(leads[m] for m in leads if m != n))
-        (root / f"m{n}.txt").write_text(text.replace("\n\nBack to", f"\n\n{second}\n\nBack to", 1), encoding="utf-8")
+        text = page(
+            f"Meeting {n}", leads[n], f"0{n}.05.2021", sidebar=tuple(leads[m] for m in leads if m != n)
+        )
+        (root / f"m{n}.txt").write_text(
+            text.replace("\n\nBack to", f"\n\n{second}\n\nBack to", 1), encoding="utf-8"
+        )
 
     for n in leads:
         write(n, "The parties agreed to meet again.")
@@ -178,7 +184,10 @@ def test_a_page_saved_again_rewrites_only_the_releases_that_changed(tmp_path: Pa
     (root / "m1.txt").write_text((root / "m1.txt").read_text().replace(leads[3], ""), encoding="utf-8")
     arch.refresh(full=True)
     after = {k: (r, d) for k, r, d in arch.db.execute(rows)}
-    assert [Path(p).name for p in json.loads(after["2021-05-03-meeting-3"][1])["sources"]] == ["m2.txt", "m3.txt"]
+    assert [Path(p).name for p in json.loads(after["2021-05-03-meeting-3"][1])["sources"]] == [
+        "m2.txt",
+        "m3.txt",
+    ]
     assert after["2021-05-02-meeting-2"] == before["2021-05-02-meeting-2"]
     assert "in June" in after["2021-05-01-meeting-1"][1]
     # What a fresh index of the same pages holds, full text and names included.
@@ -235,7 +244,9 @@ def test_an_index_keeps_the_name_earlier_versions_gave_it(tmp_path: Path) -> Non
     root = tmp_path / "CSTO pages"
     root.mkdir()
     digest = hashlib.sha1(str(root.resolve()).encode()).hexdigest()[:12]
-    assert index_path(tmp_path / "cache", root) == tmp_path / "cache" / "indexes" / f"CSTO-pages-{digest}.sqlite"
+    assert (
+        index_path(tmp_path / "cache", root) == tmp_path / "cache" / "indexes" / f"CSTO-pages-{digest}.sqlite"
+    )
 
 
 def test_prefixes(archive_dir: Path, tmp_path: Path) -> None:
@@ -378,7 +389,9 @@ def test_bulk_first_index_builds_the_same_releases_as_one_page_at_a_time(
         (root / f"synth-{n:03d}.txt").write_text(p.text, encoding="utf-8")
     # An article whose headline teaser sits on other pages.
     lead = "The CSTO held a staff exercise of the collective forces near Lake Issyk-Kul."
-    (root / "headline-article.txt").write_text(page("Exercise at Issyk-Kul", lead, "12.05.2021"), encoding="utf-8")
+    (root / "headline-article.txt").write_text(
+        page("Exercise at Issyk-Kul", lead, "12.05.2021"), encoding="utf-8"
+    )
     for n in range(3):
         other = page(f"Another meeting {n}", f"Delegations met for round {n} of talks.", "13.05.2021",
                      sidebar=("Exercise at Issyk-Kul", lead))  # fmt: skip
@@ -427,7 +440,9 @@ def _bulk_archive(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, pages: int = 
     return root
 
 
-def test_a_release_build_that_fails_leaves_its_releases_owed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_release_build_that_fails_leaves_its_releases_owed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """The release build of a first index fails after a batch: the index says so in one
     line, keeps the pages it read and no release, and the next command builds them all."""
     from cstonews.errors import CstonewsError
@@ -459,11 +474,15 @@ def test_a_release_build_that_fails_leaves_its_releases_owed(tmp_path: Path, mon
     assert everything(again) == everything(whole) and again.count()[1] > 40
 
 
-def test_colliding_ids_get_a_suffix_in_a_bulk_build_too(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_colliding_ids_get_a_suffix_in_a_bulk_build_too(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     root = _bulk_archive(tmp_path, monkeypatch, pages=8)
     (root / "a.txt").write_text(page("Same words here", "On May 1, 2020, the first event."))
     (root / "b.txt").write_text(page("Same words here", "On May 1, 2020, the second event."))
-    same = [r for r in everything(open_archive(root, tmp_path)) if r.id.startswith("2020-05-01-same-words-here")]
+    same = [
+        r for r in everything(open_archive(root, tmp_path)) if r.id.startswith("2020-05-01-same-words-here")
+    ]
     assert len(same) == 2 and all(re.fullmatch(r"2020-05-01-same-words-here-[0-9a-f]{6}", r.id) for r in same)
     second = next(r for r in same if "second" in r.lead)
     assert second.sources == [str(root / "b.txt")]

@@ -23,8 +23,19 @@ def test_benchmark_runs_and_writes_every_figure(tmp_path: Path) -> None:
     assert size["pages"] == 300 and size["releases"] == 300
     for key in ("parse_pages_per_s", "parse_as_indexed_pages_per_s"):
         assert res[key] > 0, key
-    for key in ("cold_index_s", "warm_list_s", "refresh_s", "search_common_s", "search_rare_s", "show_s",
-                "list_since_keyword_s", "grep_common_s", "grep_rare_s", "import_floor_s", "cold_peak_rss_mb"):
+    for key in (
+        "cold_index_s",
+        "warm_list_s",
+        "refresh_s",
+        "search_common_s",
+        "search_rare_s",
+        "show_s",
+        "list_since_keyword_s",
+        "grep_common_s",
+        "grep_rare_s",
+        "import_floor_s",
+        "cold_peak_rss_mb",
+    ):
         assert size[key] > 0, key
     # The one page with the rare phrase is found by both cstonews and grep.
     assert size["rare_matches"] == {"cstonews": 1, "grep_files": 1}

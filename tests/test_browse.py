@@ -35,9 +35,7 @@ def _index(root: Path) -> Archive:
 def make(root: Path = SAMPLES, query: str = "", filters: Filters | None = None, **options: Any) -> Any:
     from cstonews.browse import make_app
 
-    return make_app(
-        _index(root), filters or Filters(), lambda f: f.selection(TODAY), query, **options
-    )
+    return make_app(_index(root), filters or Filters(), lambda f: f.selection(TODAY), query, **options)
 
 
 def indexed(root: Path = SAMPLES) -> Archive:

@@ -418,7 +418,9 @@ def test_russian_and_english_releases_share_one_archive(tmp_path: Path) -> None:
     by_lang = {lang: {r["id"] for r in everything if r["lang"] == lang} for lang in ("en", "ru")}
     assert by_lang["en"] and by_lang["ru"]
     for lang in ("en", "ru"):
-        got = json.loads(cst("--archive", str(tmp_path), "list", "--lang", lang, "-n", "0", "-f", "json").stdout)
+        got = json.loads(
+            cst("--archive", str(tmp_path), "list", "--lang", lang, "-n", "0", "-f", "json").stdout
+        )
         assert {r["id"] for r in got} == by_lang[lang]
     found = json.loads(cst("--archive", str(tmp_path), "search", "постоянного", "-f", "json").stdout)
     assert found and all(r["lang"] == "ru" for r in found)
@@ -444,7 +446,17 @@ def test_another_command_can_take_the_same_filter_options() -> None:
     assert r.exit_code == 0, r.output
     assert seen == [Filters(since="2019", kind=Kind.teaser, country=["Armenia"])]
     help_text = runner.invoke(extra, ["--help"]).stdout
-    for option in ("--since", "--until", "--keyword", "--kind", "--lang", "--country", "--person", "--around", "--window"):
+    for option in (
+        "--since",
+        "--until",
+        "--keyword",
+        "--kind",
+        "--lang",
+        "--country",
+        "--person",
+        "--around",
+        "--window",
+    ):
         assert option in help_text
 
 

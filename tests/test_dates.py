@@ -67,7 +67,11 @@ def test_this_year_and_typos_leave_the_year_unknown() -> None:
 
 def test_dates_are_found_only_as_far_as_they_are_asked_for(monkeypatch: pytest.MonkeyPatch) -> None:
     text = "On May 16, 2019, in Minsk; on 17.05.2019 in Moscow; and on 20 мая 2019 года."
-    assert [(s.day, s.month, s.year) for s in iter_dates(text)] == [(16, 5, 2019), (17, 5, 2019), (20, 5, 2019)]
+    assert [(s.day, s.month, s.year) for s in iter_dates(text)] == [
+        (16, 5, 2019),
+        (17, 5, 2019),
+        (20, 5, 2019),
+    ]
     matched = []
     real = dates._date_matches
     monkeypatch.setattr(dates, "_date_matches", lambda t: (matched.append(m) or m for m in real(t)))

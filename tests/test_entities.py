@@ -48,7 +48,12 @@ def test_country_names_the_user_types() -> None:
     assert entities.country_name("Atlantis") is None
 
 
-@given(st.text(alphabet=st.sampled_from(list("0123456789 .,-–May June мая года of this year 2019 15th")), max_size=120))
+@given(
+    st.text(
+        alphabet=st.sampled_from(list("0123456789 .,-–May June мая года of this year 2019 15th")),
+        max_size=120,
+    )
+)
 def test_dates_looked_for_near_digits_find_what_the_whole_pattern_finds(text: str) -> None:
     whole = [m.span() for m in dates._DATE_RE.finditer(text)]
     near = [m.span() for m in dates._date_matches(text)]
@@ -63,15 +68,22 @@ _PIECES = ["CSTO ", "Secretary General ", "Deputy ", "head ", "Minister ", "of t
 
 
 @given(st.lists(st.sampled_from(_PIECES), max_size=40), st.data())
-def test_role_before_searches_only_where_the_pattern_can_match(pieces: list[str], data: st.DataObject) -> None:
+def test_role_before_searches_only_where_the_pattern_can_match(
+    pieces: list[str], data: st.DataObject
+) -> None:
     text = "".join(pieces)
     start = data.draw(st.integers(0, len(text)))  # where a name would start: 90 characters before it count
     full = entities._ROLE_BEFORE.search(text[max(0, start - 90) : start])
     assert entities._role_before(text, start, text[::-1]) == (full and full.group(0))
 
 
-@given(st.lists(st.text("abcAB- ", min_size=1, max_size=6), min_size=1, max_size=8), st.text("abcAB- ", max_size=40))
-def test_trie_alternation_matches_what_a_longest_first_alternation_matches(words: list[str], text: str) -> None:
+@given(
+    st.lists(st.text("abcAB- ", min_size=1, max_size=6), min_size=1, max_size=8),
+    st.text("abcAB- ", max_size=40),
+)
+def test_trie_alternation_matches_what_a_longest_first_alternation_matches(
+    words: list[str], text: str
+) -> None:
     trie = re.compile(alternation(words))
     plain = re.compile("|".join(map(re.escape, sorted(set(words), key=len, reverse=True))))
     assert [m.span() for m in trie.finditer(text)] == [m.span() for m in plain.finditer(text)]

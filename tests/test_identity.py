@@ -86,7 +86,12 @@ def test_one_lead_under_two_titles_and_dates_is_two_releases() -> None:
 
 def test_speeches_that_open_with_one_salutation_are_apart() -> None:
     a = art(title="Speech at the forum in Minsk", body=["Dear colleagues!", BODY[1]], date=None)
-    b = art(title="Speech at the conference in Dushanbe", body=["Dear colleagues!", BODY[2]], date=None, source="b.txt")
+    b = art(
+        title="Speech at the conference in Dushanbe",
+        body=["Dear colleagues!", BODY[2]],
+        date=None,
+        source="b.txt",
+    )
     assert len(cluster([a, b])) == 2
     # and a teaser showing only the greeting is neither
     t = teaser("Dear colleagues!")
@@ -108,21 +113,41 @@ def test_a_reused_title_keeps_years_apart_and_a_headline_joins_only_the_one_whos
 
 
 def test_title_only_pages_with_one_title_and_different_stamps_are_apart() -> None:
-    a = art(title="Statement of the Council of Foreign Ministers", body=[], date="2016-01-01", attachments=("a.pdf",))
-    b = art(title="Statement of the Council of Foreign Ministers", body=[], date="2021-01-01", attachments=("b.pdf",))
+    a = art(
+        title="Statement of the Council of Foreign Ministers",
+        body=[],
+        date="2016-01-01",
+        attachments=("a.pdf",),
+    )
+    b = art(
+        title="Statement of the Council of Foreign Ministers",
+        body=[],
+        date="2021-01-01",
+        attachments=("b.pdf",),
+    )
     assert len(cluster([a, b])) == 2
 
 
 def test_the_same_teaser_text_a_year_apart_is_two_releases() -> None:
     text = "The CSTO Secretary General congratulated the peoples of the member states on the New Year."
-    got = cluster([teaser(text, "2019-12-31"), teaser(text, "2020-01-02", "b.txt"), teaser(text, "2020-12-31", "c.txt")])
+    got = cluster(
+        [teaser(text, "2019-12-31"), teaser(text, "2020-01-02", "b.txt"), teaser(text, "2020-12-31", "c.txt")]
+    )
     assert sorted(len(g) for g in got) == [1, 2]
 
 
 def test_leads_that_agree_in_a_long_start_are_different_paragraphs() -> None:
-    preamble = "In accordance with the plan of the main activities of the CSTO for the year approved by the Council " * 3
+    preamble = (
+        "In accordance with the plan of the main activities of the CSTO for the year approved by the Council "
+        * 3
+    )
     a = art(title="First event of the plan", body=[preamble + "the first event took place."], date=None)
-    b = art(title="Second event of the plan", body=[preamble + "the second event took place."], date=None, source="b.txt")
+    b = art(
+        title="Second event of the plan",
+        body=[preamble + "the second event took place."],
+        date=None,
+        source="b.txt",
+    )
     assert len(cluster([a, b])) == 2
     assert len(cluster([a, b, teaser(preamble + "the second event took place.")])) == 2
 
@@ -152,7 +177,10 @@ def test_a_teaser_split_on_one_page_is_mended_by_a_page_showing_it_whole() -> No
     item = ["A meeting of the Council of Foreign Ministers was held in Yerevan on 12 October.",
             "The ministers exchanged views on the international situation and on regional security."]  # fmt: skip
     whole = teaser(item, "2023-10-12", "a.txt")
-    assert len(cluster([whole, teaser(item[0], source="b.txt", ord=0), teaser(item[1], source="b.txt", ord=1)])) == 1
+    assert (
+        len(cluster([whole, teaser(item[0], source="b.txt", ord=0), teaser(item[1], source="b.txt", ord=1)]))
+        == 1
+    )
 
 
 def test_one_item_is_in_one_release() -> None:
@@ -171,7 +199,18 @@ def test_ids_are_readable_and_their_suffix_comes_from_the_release_itself() -> No
 
 # --- properties: random archives of distinct articles, built with the traps ----------------
 
-_WORDS = ["security", "council", "ministers", "defence", "cooperation", "terrorism", "border", "exercise", "forces", "summit"]
+_WORDS = [
+    "security",
+    "council",
+    "ministers",
+    "defence",
+    "cooperation",
+    "terrorism",
+    "border",
+    "exercise",
+    "forces",
+    "summit",
+]
 
 
 def _sentence(rng: random.Random, n: int = 12) -> str:
@@ -203,7 +242,9 @@ def archives(draw: st.DrawFn) -> tuple[list[Item], int]:
                 items.append(art(title=title, body=body, date=the.date, source=src))
             elif kind == "cut":
                 # cut after a paragraph that tells it from the others (its last may be cut short)
-                items.append(art(title=title, body=body[: rng.randint(3, 4)], date=the.date, source=src, cut=True))
+                items.append(
+                    art(title=title, body=body[: rng.randint(3, 4)], date=the.date, source=src, cut=True)
+                )
             else:
                 items.append(art(title=title[:-1] + "x", body=body, date=the.date, source=src))
         if stamped and lead not in (shared_lead, "Dear colleagues!") and rng.random() < 0.7:
@@ -217,7 +258,9 @@ def archives(draw: st.DrawFn) -> tuple[list[Item], int]:
 
 @settings(max_examples=60, deadline=None)
 @given(archives(), st.randoms())
-def test_one_release_per_distinct_article_in_any_order(case: tuple[list[Item], int], rnd: random.Random) -> None:
+def test_one_release_per_distinct_article_in_any_order(
+    case: tuple[list[Item], int], rnd: random.Random
+) -> None:
     items, expected = case
     got = releases(items)
     assert len(got) == expected
@@ -241,7 +284,9 @@ def test_items_round_trip_through_their_stored_form() -> None:
 
 
 def test_a_date_a_teaser_reads_from_its_own_text_says_nothing_against_its_article() -> None:
-    lead = "June 18 of this year. The CSTO began to carry out the agreement of the session of 13 September 2022."
+    lead = (
+        "June 18 of this year. The CSTO began to carry out the agreement of the session of 13 September 2022."
+    )
     a = art(body=[lead, BODY[1]], date="2018-06-18")
     t = item_of("teaser", title=None, lead=lead, body=[lead], date="2022-09-13", precision="day", date_source="lead",
                 ref=next(_refs), source="s.txt")  # fmt: skip

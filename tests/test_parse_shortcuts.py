@@ -34,7 +34,10 @@ def test_every_line_holding_a_stamp_is_a_candidate(t: str) -> None:
             assert parse._STAMP_END.search(line)
 
 
-@given(st.sampled_from(["назад ко ", "вернуться ко ", "вернуться в ", "back to ", "Назад к "]), st.integers(0, 40))
+@given(
+    st.sampled_from(["назад ко ", "вернуться ко ", "вернуться в ", "back to ", "Назад к "]),
+    st.integers(0, 40),
+)
 def test_navigation_lines_are_never_longer_than_the_length_checked_first(head: str, n: int) -> None:
     line = head + "х" * n
     assert parse._is_nav(line) == bool(parse._NAV.match(line))
@@ -46,6 +49,8 @@ _WORDS = ["secur", "security", "secu", "csto", "csto_", "Meeting", "meet", "İst
 
 
 @given(st.lists(st.sampled_from(_WORDS), max_size=12), st.lists(st.sampled_from(_WORDS), max_size=30))
-def test_stems_looked_for_one_by_one_are_the_stems_both_texts_share(title: list[str], text: list[str]) -> None:
+def test_stems_looked_for_one_by_one_are_the_stems_both_texts_share(
+    title: list[str], text: list[str]
+) -> None:
     stems = content_words("".join(title))
     assert shared_stems(stems, "".join(text)) == len(stems & content_words("".join(text)))

@@ -23,7 +23,9 @@ HERE = Path(__file__).resolve().parent
 SAMPLES = sorted((HERE.parent / "samples").glob("*.txt"))
 SAMPLE_TEXTS = [p.read_text(encoding="utf-8") for p in SAMPLES]
 # The real samples and the variant pages: mutations of both must keep the contract.
-PAGE_TEXTS = SAMPLE_TEXTS + [p.read_bytes().decode("utf-8", "replace") for p in sorted((HERE / "pages").glob("*.txt"))]
+PAGE_TEXTS = SAMPLE_TEXTS + [
+    p.read_bytes().decode("utf-8", "replace") for p in sorted((HERE / "pages").glob("*.txt"))
+]
 ISO = re.compile(r"\d{4}-\d{2}-\d{2}")
 SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
@@ -207,7 +209,11 @@ def test_lines_are_squashed_as_one_by_one(lines: list[str]) -> None:
 def test_a_page_cut_in_its_navigation_is_whole_and_one_cut_before_it_is_cut_off() -> None:
     text = next(t for t in SAMPLE_TEXTS if "\n\n\nBack to the section" in t)
     nav = text.index("\n\n\nBack to the section")
-    for end, cut_off in ((nav + len("\n\n\nBack"), False), (nav + len("\n\n\nBack t"), True), (nav - 5, True)):
+    for end, cut_off in (
+        (nav + len("\n\n\nBack"), False),
+        (nav + len("\n\n\nBack t"), True),
+        (nav - 5, True),
+    ):
         page = read_page(text[:end].encode(), "x.txt")
         assert page.article is not None
         assert page.cut_off == cut_off, text[end - 20 : end]

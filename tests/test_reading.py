@@ -45,7 +45,9 @@ def test_pages_read_by_workers_are_those_read_alone_in_the_same_order(
     apart = list(reading.read_pages(str(tmp_path / "a"), files))
     assert [p.rel for p in apart] == [rel for rel, _ in files]
     assert apart == alone
-    assert any(p.items for p in apart) and any(w.code is Problem.CANNOT_READ for p in apart for w in p.warnings)
+    assert any(p.items for p in apart) and any(
+        w.code is Problem.CANNOT_READ for p in apart for w in p.warnings
+    )
 
 
 @pytest.mark.parametrize("how", ["raises", "dies"])

@@ -22,7 +22,20 @@ from cstonews.locations import index_path
 LONG = bool(os.environ.get("CSTONEWS_LONG_TESTS"))
 EXAMPLES = 200 if LONG else 12
 
-_WORDS = ["security", "council", "ministers", "defence", "cooperation", "terrorism", "border", "exercise", "forces", "summit", "Minsk", "Moscow"]
+_WORDS = [
+    "security",
+    "council",
+    "ministers",
+    "defence",
+    "cooperation",
+    "terrorism",
+    "border",
+    "exercise",
+    "forces",
+    "summit",
+    "Minsk",
+    "Moscow",
+]
 
 
 @dataclass(frozen=True)
@@ -49,7 +62,9 @@ def _sentence(rng: random.Random, n: int = 12) -> str:
 
 
 def _article(rng: random.Random, n: int, shared_lead: str) -> Page:
-    title = rng.choice(["Interview of the Secretary General to the agency", f"Event {n} of the {rng.choice(_WORDS)} plan"])
+    title = rng.choice(
+        ["Interview of the Secretary General to the agency", f"Event {n} of the {rng.choice(_WORDS)} plan"]
+    )
     lead = rng.choice([shared_lead, "Dear colleagues!", f"On {1 + n % 28} May {2010 + n}, " + _sentence(rng)])
     stamp = f"{1 + n % 28:02d}.05.{2010 + n}" if rng.random() < 0.7 else None
     return Page(title, stamp, (lead, _sentence(rng), f"Paragraph {n}: " + _sentence(rng)))
@@ -73,7 +88,9 @@ EDITS = ("add", "copy", "delete", "rename", "move", "edit", "cut", "retitle", "r
 
 @settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(st.integers(0, 10**6), st.lists(st.sampled_from(EDITS), min_size=1, max_size=8))
-def test_a_refresh_after_any_edits_equals_a_fresh_index(tmp_path_factory: pytest.TempPathFactory, seed: int, edits: list[str]) -> None:
+def test_a_refresh_after_any_edits_equals_a_fresh_index(
+    tmp_path_factory: pytest.TempPathFactory, seed: int, edits: list[str]
+) -> None:
     rng = random.Random(seed)
     tmp = tmp_path_factory.mktemp("history")
     root = tmp / "pages"
@@ -151,12 +168,18 @@ def _page(title: str, lead: str) -> str:
 def test_adding_a_page_leaves_the_ids_of_releases_it_does_not_touch(tmp_path: Path) -> None:
     root = tmp_path / "pages"
     root.mkdir()
-    (root / "a.txt").write_text(_page("Talks in Minsk", "On May 3, 2021, talks were held in Minsk on border security."))
-    (root / "b.txt").write_text(_page("Summit in Astana", "On June 9, 2021, the heads of state met in Astana."))
+    (root / "a.txt").write_text(
+        _page("Talks in Minsk", "On May 3, 2021, talks were held in Minsk on border security.")
+    )
+    (root / "b.txt").write_text(
+        _page("Summit in Astana", "On June 9, 2021, the heads of state met in Astana.")
+    )
     arch = Archive(root, index_path(tmp_path / "cache", root))
     arch.refresh()
     before = {r.id: r.lead for r in arch.select(Selection(limit=0))}
-    (root / "c.txt").write_text(_page("Exercise in Tajikistan", "On July 1, 2021, an exercise began near Dushanbe."))
+    (root / "c.txt").write_text(
+        _page("Exercise in Tajikistan", "On July 1, 2021, an exercise began near Dushanbe.")
+    )
     arch.refresh(full=True)
     after = {r.id: r.lead for r in arch.select(Selection(limit=0))}
     assert {k: v for k, v in after.items() if k in before} == before and len(after) == 3
@@ -167,8 +190,12 @@ def test_a_folder_that_cannot_be_read_keeps_its_pages_until_it_can(tmp_path: Pat
         pytest.skip("root reads any folder")
     root = tmp_path / "pages"
     (root / "locked").mkdir(parents=True)
-    (root / "locked" / "a.txt").write_text(_page("Talks in Minsk", "On May 3, 2021, talks were held in Minsk."))
-    (root / "b.txt").write_text(_page("Summit in Astana", "On June 9, 2021, the heads of state met in Astana."))
+    (root / "locked" / "a.txt").write_text(
+        _page("Talks in Minsk", "On May 3, 2021, talks were held in Minsk.")
+    )
+    (root / "b.txt").write_text(
+        _page("Summit in Astana", "On June 9, 2021, the heads of state met in Astana.")
+    )
     arch = Archive(root, index_path(tmp_path / "cache", root))
     arch.refresh()
     assert arch.count() == (2, 2)
@@ -182,7 +209,9 @@ def test_a_folder_that_cannot_be_read_keeps_its_pages_until_it_can(tmp_path: Pat
         assert arch.refresh().unreadable  # still named by the next command, still kept
     finally:
         (root / "locked").chmod(0o755)
-    (root / "locked" / "c.txt").write_text(_page("Exercise in Tajikistan", "On July 1, 2021, an exercise began."))
+    (root / "locked" / "c.txt").write_text(
+        _page("Exercise in Tajikistan", "On July 1, 2021, an exercise began.")
+    )
     report = arch.refresh()  # the first command after picks it up
     assert not report.unreadable and arch.count() == (3, 3)
 

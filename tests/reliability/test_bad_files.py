@@ -40,7 +40,9 @@ def build(root: Path) -> set[str]:
     locked.chmod(0)
     (root / "dangling.txt").symlink_to(root / "gone.txt")
     (root / "loop.txt").symlink_to(root / "loop.txt")
-    (root / "nav.txt").write_text("Go back\n\nBack to the section\n\nBack to the all news\n", encoding="utf-8")
+    (root / "nav.txt").write_text(
+        "Go back\n\nBack to the section\n\nBack to the all news\n", encoding="utf-8"
+    )
     folder = root / "x.txt"  # a folder with a page name: searched like any folder
     folder.mkdir()
     titles |= set(good_pages(folder, 1, "inner"))
@@ -133,4 +135,7 @@ def test_an_archive_folder_whose_path_is_not_utf8_is_a_one_line_error(tmp_path: 
     _, bad_dir = _make_unnamed(tmp_path)
     r = cst("--archive", str(bad_dir), "list", cache=tmp_path / "cache")
     assert r.code == 2 and r.out == ""
-    assert r.err.startswith("cstonews: the archive folder's path is not valid UTF-8: ") and r.err.count("\n") == 1
+    assert (
+        r.err.startswith("cstonews: the archive folder's path is not valid UTF-8: ")
+        and r.err.count("\n") == 1
+    )

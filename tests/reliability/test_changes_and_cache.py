@@ -178,7 +178,10 @@ def test_text_in_the_index_that_is_not_utf8_is_a_damaged_index(tmp_path: Path) -
         conn.execute("UPDATE releases SET data = CAST(X'7bff' AS TEXT)")
     r = cst("--archive", str(root), "list", cache=cache)
     assert (r.code, r.out) == (3, "")
-    assert r.err == "cstonews: the index is damaged (text in it is not UTF-8): `cstonews index --rebuild` makes it anew\n"
+    assert (
+        r.err
+        == "cstonews: the index is damaged (text in it is not UTF-8): `cstonews index --rebuild` makes it anew\n"
+    )
     assert cst("--archive", str(root), "index", "--rebuild", cache=cache).code == 0
     assert len(_ids(root, cache)) == 3
 
@@ -193,11 +196,15 @@ def test_what_cannot_be_read_for_a_while_stays_in_the_archive(tmp_path: Path, un
     everything = cst("--archive", str(root), "list", "-n", "0", "-f", "ids", cache=cache, drop_root=True)
     assert everything.code == 0 and len(everything.out.splitlines()) == 16
     # A page saved into the folder (its time changes), which then cannot be listed.
-    (root / "saved" / "new.txt").write_text("Summit in Astana\n\nOn June 9, 2021, leaders met.\n\nBack to the section\n")
+    (root / "saved" / "new.txt").write_text(
+        "Summit in Astana\n\nOn June 9, 2021, leaders met.\n\nBack to the section\n"
+    )
     (root / "saved").chmod(0o300)  # can be entered, not listed
     try:
         touch = root / "later.txt"
-        touch.write_text("Talks in Minsk\n\nOn May 3, 2021, talks were held in Minsk.\n\nBack to the section\n")
+        touch.write_text(
+            "Talks in Minsk\n\nOn May 3, 2021, talks were held in Minsk.\n\nBack to the section\n"
+        )
         r = cst("--archive", str(root), "list", "-n", "0", "-f", "ids", cache=cache, drop_root=True)
         assert r.code == 0 and "Traceback" not in r.err
         assert r.err.count("cannot read the folder saved") == 1 and len(r.err.splitlines()) == 1

@@ -40,7 +40,9 @@ def hostile_archive(tmp_path_factory: pytest.TempPathFactory) -> Path:
     for i, (name, bad) in enumerate(HOSTILE.items()):
         title = f"Hostile {name} page {bad} in Minsk"
         lead = f"On May {i + 1}, 2021, the hostile {name} text {bad} was saved. {LONG if i == 0 else ''}"
-        (root / f"h{i}.txt").write_text(page(title, lead, teaser=f"Teaser with {bad} inside it."), encoding="utf-8")
+        (root / f"h{i}.txt").write_text(
+            page(title, lead, teaser=f"Teaser with {bad} inside it."), encoding="utf-8"
+        )
     return root
 
 
@@ -96,7 +98,9 @@ runner = CliRunner()
 def _index_digest(db: Path) -> str:
     with sqlite3.connect(db) as con:
         rows = con.execute("SELECT id, data FROM releases ORDER BY id").fetchall()
-        rows += con.execute("SELECT path, CAST(size AS TEXT) || ' ' || mtime_ns FROM files ORDER BY path").fetchall()
+        rows += con.execute(
+            "SELECT path, CAST(size AS TEXT) || ' ' || mtime_ns FROM files ORDER BY path"
+        ).fetchall()
     return hashlib.sha256(repr(rows).encode()).hexdigest()
 
 
