@@ -136,7 +136,8 @@ _ROLE_BEFORE = re.compile(
     rf"(?:(?:CSTO|UN|OSCE|CIS|SCO) )?(?:[A-Z][\w-]* )*\b{_ROLE}\b[^,.;:()\"“”]{{0,80}}?,? $"
 )
 _ROLE_AFTER = re.compile(  # matched at a name's end (`match(text, end, ...)`)
-    rf", (?:the )?((?:[\w-]+ ){{0,5}}?{_ROLE}(?: of (?:the )?[A-Z][\w-]*(?: [A-Z][\w-]*){{0,4}})?)"
+    # Greedy: the role runs to its last role word ("Deputy Foreign Minister", not "Deputy").
+    rf", (?:the )?((?:[\w-]+ ){{0,5}}{_ROLE}(?: of (?:the )?[A-Z][\w-]*(?: (?:of (?:the )?)?[A-Z][\w-]*){{0,4}})?)"
 )
 _NOT_NAMES = {
     "Republic", "Federation", "Organization", "Council", "Collective", "Security", "Treaty",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-try:  # the interpreter's own SHA-1: hashlib's loads OpenSSL, 3 to 5 ms of every command
+try:  # the interpreter's own SHA-1: hashlib's loads OpenSSL, which every command would pay for
     from _sha1 import sha1 as _sha1
 except ImportError:  # an interpreter built without it
     from hashlib import sha1 as _sha1

@@ -160,3 +160,9 @@ def test_text_without_cyrillic_reads_the_same_without_the_russian_patterns(piece
     text = "".join(pieces)
     assert entities.all_countries(text, cyrillic=False) == entities.all_countries(text)
     assert entities.find_people(text, cyrillic=False) == entities.find_people(text)
+
+
+def test_a_role_after_a_name_is_read_whole() -> None:
+    text = "The delegation was headed by Armen Ghevondian, the Deputy Foreign Minister of the Republic of Armenia."
+    (person,) = entities.find_people(text)
+    assert person.role == "Deputy Foreign Minister of the Republic of Armenia"
