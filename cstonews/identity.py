@@ -521,19 +521,18 @@ def cluster(items: Iterable[Item]) -> list[list[Item]]:
     # sidebar item it repeats; failing that, it is a release of its own.
     for t in sorted((it for it in items if it.kind == "teaser"), key=_teaser_order):
         found = near(t)
-        shows: dict[str, list[int]] = {"lead": [], "title": [], "part": []}
+        strong: list[int] = []  # articles whose lead or title it shows
+        part: list[int] = []  # articles it shows a later paragraph of
         for g in sorted(x for x in found if x < articles):
             how = next(
                 (h for h in (_teaser_shows(t, m) for m in groups[g] if m.kind == "article") if h), None
             )
             if how:
-                shows["part" if how == "part" else "lead"].append(g)
-        strong = shows["lead"]
-        g_or_none = None
-        if strong:
-            g_or_none = _choose([g for g in strong if _within(t, reps[g], TEASER_DAYS)], t, reps)
-        elif shows["part"]:
-            g_or_none = _choose([g for g in shows["part"] if _within(t, reps[g], TEASER_DAYS)], t, reps)
+                (part if how == "part" else strong).append(g)
+        shown = strong or part  # a later paragraph counts only where no lead or title does
+        g_or_none = (
+            _choose([g for g in shown if _within(t, reps[g], TEASER_DAYS)], t, reps) if shown else None
+        )
         if g_or_none is None:
             repeats = [
                 g for g in sorted(x for x in found if x >= articles)
