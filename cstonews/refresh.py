@@ -296,6 +296,28 @@ class _Writer:
         self.names += [(rowid, *n) for n in names]
         return rowid
 
+    def write(
+        self, groups: list[list[identity.Item]], old: dict[tuple[Any, ...], int] | None = None
+    ) -> tuple[list[tuple[Any, ...]], list[tuple[int, int]], set[str]]:
+        """Write the releases these clusters make; one that stands in `old` as it is keeps
+        its row (and leaves `old`). Returns the full-text rows still to be inserted, the
+        (item, release) pairs, and the plain ids written."""
+        data = _data(self.db, groups)
+        texts: list[tuple[Any, ...]] = []
+        members: list[tuple[int, int]] = []
+        plains: set[str] = set()
+        for group in groups:
+            release, best = self.make(group, data)
+            row, text, names = self.rows(release, best)
+            rowid = old.pop(row, 0) if old is not None else 0
+            if not rowid:
+                rowid = self.insert(row, text, names)
+                texts.append((rowid, *text))
+            plains.add(row[0])
+            members += [(it.ref, rowid) for it in group]
+        self.flush()
+        return texts, sorted(members), plains
+
     def flush(self) -> None:
         self.db.executemany(
             "INSERT INTO releases(rowid, id, plain, suffix, kind, lang, date, data) VALUES(?, ?, ?, ?, ?, ?, ?, CAST(? AS TEXT))",
@@ -341,26 +363,12 @@ def regroup(db: sqlite3.Connection, prefix: str, touched: _Touched) -> None:
         if got:
             old_rows[tuple(got)] = rowid
             plains.add(got[0])
-    writer = _Writer(db, prefix)
-    data = _data(db, groups)
-    kept: set[int] = set()
-    texts: list[tuple[Any, ...]] = []
-    membership: list[tuple[int, int]] = []
-    for group in groups:
-        release, best = writer.make(group, data)
-        row, text, names = writer.rows(release, best)
-        rowid = old_rows.pop(row, 0)
-        if not rowid:
-            rowid = writer.insert(row, text, names)
-            texts.append((rowid, *text))
-        kept.add(rowid)
-        plains.add(row[0])
-        membership += [(rowid, it.ref) for it in group]
-    writer.flush()
+    texts, members, made = _Writer(db, prefix).write(groups, old_rows)
+    plains |= made
     gone = sorted(old_rows.values())
     db.executemany("DELETE FROM named WHERE rowid = ?", [(r,) for r in gone])
     db.executemany("DELETE FROM releases WHERE rowid = ?", [(r,) for r in gone])
-    db.executemany("INSERT OR REPLACE INTO members VALUES(?, ?)", sorted((i, r) for r, i in membership))
+    db.executemany("INSERT OR REPLACE INTO members VALUES(?, ?)", members)
     # The full-text index is changed last, deletions then insertions, each in rowid order:
     # FTS5 starts a new segment whenever a rowid comes that is not above the last one.
     db.executemany("DELETE FROM fts WHERE rowid = ?", [(r,) for r in gone])
@@ -405,17 +413,8 @@ def build_all(db: sqlite3.Connection, prefix: str) -> None:
 def _build_batch(db: sqlite3.Connection, writer: _Writer, comps: list[list[int]]) -> None:
     items = _idents(db, [i for c in comps for i in c])
     groups = [g for c in comps for g in identity.cluster(items[i] for i in c)]
-    data = _data(db, groups)
-    texts: list[tuple[Any, ...]] = []
-    membership: list[tuple[int, int]] = []
-    for group in groups:
-        release, best = writer.make(group, data)
-        row, text, names = writer.rows(release, best)
-        rowid = writer.insert(row, text, names)
-        texts.append((rowid, *text))
-        membership += [(rowid, it.ref) for it in group]
-    writer.flush()
-    db.executemany("INSERT INTO members VALUES(?, ?)", sorted((i, r) for r, i in membership))
+    texts, members, _ = writer.write(groups)
+    db.executemany("INSERT INTO members VALUES(?, ?)", members)
     db.executemany(_FTS_INSERT, texts)
 
 
