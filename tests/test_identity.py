@@ -199,7 +199,7 @@ def test_ids_are_readable_and_their_suffix_comes_from_the_release_itself() -> No
 
 # --- properties: random archives of distinct articles, built with the traps ----------------
 
-_WORDS = [
+WORDS = [
     "security",
     "council",
     "ministers",
@@ -213,8 +213,9 @@ _WORDS = [
 ]
 
 
-def _sentence(rng: random.Random, n: int = 12) -> str:
-    return " ".join(rng.choice(_WORDS) for _ in range(n)).capitalize() + "."
+def sentence(rng: random.Random, n: int = 12) -> str:
+    """A sentence of `n` of the site's words, at random (also used by test_refresh)."""
+    return " ".join(rng.choice(WORDS) for _ in range(n)).capitalize() + "."
 
 
 @st.composite
@@ -223,15 +224,15 @@ def archives(draw: st.DrawFn) -> tuple[list[Item], int]:
     releases a careful archivist counts."""
     rng = random.Random(draw(st.integers(0, 10**6)))
     n = draw(st.integers(1, 8))
-    shared_lead = _sentence(rng, 14)
+    shared_lead = sentence(rng, 14)
     shared_title = "Interview of the Secretary General to the agency"
     items: list[Item] = []
     releases_ = n
     for i in range(n):
         day = f"{2010 + i}-0{1 + i % 9}-1{i % 10}"
-        lead = rng.choice([shared_lead, "Dear colleagues!", _sentence(rng)])
-        body = [lead, _sentence(rng), _sentence(rng), f"Paragraph {i} {_sentence(rng)}"]
-        title = rng.choice([shared_title, f"Event number {i} of the {rng.choice(_WORDS)} programme"])
+        lead = rng.choice([shared_lead, "Dear colleagues!", sentence(rng)])
+        body = [lead, sentence(rng), sentence(rng), f"Paragraph {i} {sentence(rng)}"]
+        title = rng.choice([shared_title, f"Event number {i} of the {rng.choice(WORDS)} programme"])
         stamped = rng.random() < 0.7
         the = art(title=title, body=body, date=day if stamped else None, source=f"{i}.txt")
         items.append(the)
@@ -251,7 +252,7 @@ def archives(draw: st.DrawFn) -> tuple[list[Item], int]:
             items.append(teaser(lead, day, source=f"side{i}.txt"))
     if draw(st.booleans()):
         # a teaser whose article is not in the folder
-        items.append(teaser(_sentence(rng, 15) + " Extra", "2030-01-01", source="orphan.txt"))
+        items.append(teaser(sentence(rng, 15) + " Extra", "2030-01-01", source="orphan.txt"))
         releases_ += 1
     return items, releases_
 

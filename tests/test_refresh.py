@@ -15,27 +15,13 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from test_identity import WORDS, sentence
 
 from cstonews.archive import Archive, Selection
 from cstonews.locations import index_path
 
 LONG = bool(os.environ.get("CSTONEWS_LONG_TESTS"))
 EXAMPLES = 200 if LONG else 12
-
-_WORDS = [
-    "security",
-    "council",
-    "ministers",
-    "defence",
-    "cooperation",
-    "terrorism",
-    "border",
-    "exercise",
-    "forces",
-    "summit",
-    "Minsk",
-    "Moscow",
-]
 
 
 @dataclass(frozen=True)
@@ -57,17 +43,13 @@ class Page:
         return "\n\n".join(lines) + "\n"
 
 
-def _sentence(rng: random.Random, n: int = 12) -> str:
-    return " ".join(rng.choice(_WORDS) for _ in range(n)).capitalize() + "."
-
-
 def _article(rng: random.Random, n: int, shared_lead: str) -> Page:
     title = rng.choice(
-        ["Interview of the Secretary General to the agency", f"Event {n} of the {rng.choice(_WORDS)} plan"]
+        ["Interview of the Secretary General to the agency", f"Event {n} of the {rng.choice(WORDS)} plan"]
     )
-    lead = rng.choice([shared_lead, "Dear colleagues!", f"On {1 + n % 28} May {2010 + n}, " + _sentence(rng)])
+    lead = rng.choice([shared_lead, "Dear colleagues!", f"On {1 + n % 28} May {2010 + n}, " + sentence(rng)])
     stamp = f"{1 + n % 28:02d}.05.{2010 + n}" if rng.random() < 0.7 else None
-    return Page(title, stamp, (lead, _sentence(rng), f"Paragraph {n}: " + _sentence(rng)))
+    return Page(title, stamp, (lead, sentence(rng), f"Paragraph {n}: " + sentence(rng)))
 
 
 def _write(root: Path, rel: str, page: Page, tick: list[int]) -> None:
@@ -95,7 +77,7 @@ def test_a_refresh_after_any_edits_equals_a_fresh_index(
     tmp = tmp_path_factory.mktemp("history")
     root = tmp / "pages"
     root.mkdir()
-    shared = _sentence(rng, 14)
+    shared = sentence(rng, 14)
     pages: dict[str, Page] = {}
     tick = [0]
     for n in range(4):
@@ -132,7 +114,7 @@ def test_a_refresh_after_any_edits_equals_a_fresh_index(
             arch.refresh()
             continue
         elif edit == "edit":
-            page = replace(pages[rel], paragraphs=(*pages[rel].paragraphs, _sentence(rng)))
+            page = replace(pages[rel], paragraphs=(*pages[rel].paragraphs, sentence(rng)))
         elif edit == "cut":
             page = replace(pages[rel], paragraphs=pages[rel].paragraphs[: rng.randint(1, 2)], cut=True)
         elif edit == "retitle":
