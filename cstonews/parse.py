@@ -18,7 +18,7 @@ from cstonews import entities
 from cstonews.dates import Span, find_dates, iter_dates, parse_stamp
 from cstonews.problems import PageWarning, Problem
 from cstonews.release import PageReading, Release
-from cstonews.sidebar import continues
+from cstonews.sidebar import continues, opens_with_date
 from cstonews.text import (
     alternation,
     content_words,
@@ -409,6 +409,8 @@ def _title_at_top(lines: list[_Line], guess: _Layout | None) -> _Layout | None:
     top, lead = lines[0], lines[1]
     if _title_like(top) or not _title_shaped(top) or len(top.text) > _SENTENCE_TITLE_MAX:
         return None
+    if guess is not None and opens_with_date(top.text):
+        return None  # a sentence opening with its date is a teaser's lead; a headline comes below
     if _title_like(lead) and len(lines) > 2:
         return None  # a headline under a sentence: a sidebar (the last line may be a lead cut short)
     cw = content_words(top.text)

@@ -73,8 +73,11 @@ _DATE_OPENING_WORDS = 3  # `On`, `From`, `Since the`: words a lead's date may fo
 
 def opens_like_lead(t: str) -> bool:
     """Does paragraph `t` open like a news item of its own: a date or a place first?"""
-    if _OPENS_WITH_PLACE.match(t):
-        return True
+    return bool(_OPENS_WITH_PLACE.match(t)) or opens_with_date(t)
+
+
+def opens_with_date(t: str) -> bool:
+    """Does `t` open with a day's date (`On 5 May ...`, `May 1 of this year. ...`)?"""
     first = next(iter_dates(t[:80]), None)
     return (
         first is not None and first.day is not None and len(t[: first.start].split()) <= _DATE_OPENING_WORDS
