@@ -117,7 +117,8 @@ def article(seed: int, number: int, edit: int = 0) -> Article:
     else:
         lead = f"On {_MONTHS[day.month - 1]} {day.day}, {day.year}, " + _vary(rng, opening, w, 3)
     if number % PREAMBLE_EVERY == 3:
-        lead = f"{PREAMBLE} {lead[0].lower()}{lead[1:]}"
+        # `... reports that on May 1, 2019, ...`: a month's name keeps its capital.
+        lead = f"{PREAMBLE} {'on' + lead[2:] if lead.startswith('On ') else lead}"
     body = [_vary(rng, rng.choice(p.paragraphs), w, 4) for _ in range(rng.randint(2, 5))]
     if number % RARE_EVERY == 7:
         body[-1] += f" The parties signed the {RARE_PHRASE.title()}."
