@@ -28,7 +28,7 @@ from functools import lru_cache
 from hashlib import blake2b
 from typing import Any
 
-from cstonews.text import fold_lookalikes, sha1_hex, slugify
+from cstonews.text import WordFinder, fold_lookalikes, sha1_hex, slugify
 
 # A paragraph of fewer words says too little to tell one release from another.
 MIN_WORDS = 8
@@ -40,7 +40,7 @@ TITLE_PREFIX_WORDS = 3
 TEASER_DAYS = 7
 REPEAT_DAYS = 31
 
-_WORD = re.compile(r"\w+")
+_WORD = WordFinder(r"\w+")
 _SALUTATION = re.compile(
     r"^(dear|distinguished|esteemed|ladies and gentlemen|good (morning|afternoon|evening)|hello|"
     r"уважаем\w*|дорог\w*|добр\w+ (день|утро|вечер)|здравствуйте)\b"

@@ -21,6 +21,34 @@ def sha1_hex(s: str) -> str:
 _SPACES = re.compile(r"[\s\u200b\u2060\ufeff]+")
 
 
+class WordFinder:
+    """`pattern.findall(text)` for a pattern of one character class repeated (`\\w+`,
+    `[^\\W_]+`), with the same result, quicker on text that is ASCII once the usual
+    non-ASCII punctuation is set aside (most of an English page): there the class's
+    complement turns into spaces with one table look-up per byte and `split` finds the runs.
+    """
+
+    _PUNCTUATION = (
+        "\u201c\u201d\u2018\u2019\u00ab\u00bb\u2013\u2014\u2026\u00a0"  # “”‘’«»–—… and no-break space
+    )
+
+    def __init__(self, pattern: str) -> None:
+        self.pattern = re.compile(pattern)
+        self.table = bytes(i if self.pattern.fullmatch(chr(i)) else 32 for i in range(128)) + bytes(
+            range(128, 256)
+        )
+        assert not any(self.pattern.fullmatch(c) for c in self._PUNCTUATION)
+
+    def findall(self, text: str) -> list[str]:
+        if not text.isascii():
+            for c in self._PUNCTUATION:
+                if c in text:
+                    text = text.replace(c, " ")
+            if not text.isascii():
+                return self.pattern.findall(text)
+        return text.encode().translate(self.table).decode().split()
+
+
 _Trie = dict[str, "_Trie"]
 
 

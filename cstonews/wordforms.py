@@ -17,7 +17,7 @@ import unicodedata
 from collections.abc import Callable
 from functools import lru_cache
 
-from cstonews.text import fold_lookalikes
+from cstonews.text import WordFinder, fold_lookalikes
 
 # The full-text index: the words as written, then their stems. Column numbers matter to
 # bm25's weights (ranking.py) and to FTS5's column filters (query.py).
@@ -32,6 +32,7 @@ FTS_TABLE = (
 
 # A word as FTS5's unicode61 tokenizer sees one: letters and digits.
 WORD = re.compile(r"[^\W_]+")
+_WORDS = WordFinder(WORD.pattern)
 _CYRILLIC = re.compile(r"[\u0400-\u04ff]")
 _CACHE_MAX = 400_000  # distinct words an index of 100,000 pages holds, with room to spare
 
@@ -69,7 +70,7 @@ def stem(word: str) -> str:
 
 def words(text: str) -> list[str]:
     """The words of `text` in lower case, look-alike letters folded, as the index has them."""
-    return WORD.findall(fold_lookalikes(text).lower())
+    return _WORDS.findall(fold_lookalikes(text).lower())
 
 
 def stemmed(text: str) -> str:
