@@ -74,7 +74,7 @@ def _mix(a: int, b: int) -> int:
     return h - (1 << 64) if h >> 63 else h
 
 
-@lru_cache(maxsize=16384)  # the same sidebar teasers recur on page after page
+@lru_cache(maxsize=2048)  # the same sidebar teasers recur on page after page
 def _paragraph(text: str) -> tuple[str, int, bool]:
     """(normalised words, their hash, identifying?) of a paragraph."""
     key = words(text)

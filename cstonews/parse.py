@@ -207,7 +207,7 @@ def _is_contact(t: str) -> bool:
     return len(rest.strip(" ,;.")) <= 80 and not re.search(r"[.!?] [A-ZА-ЯЁ]", rest)
 
 
-@lru_cache(maxsize=8192)  # asked of the same lines many times while a title is sought
+@lru_cache(maxsize=1024)  # asked of the same lines many times while a title is sought
 def _title_like(line: _Line) -> bool:
     """Could this line be a title by its look alone: title-shaped, with no final stop?"""
     if _ends_sentence(line.text) and _ends_sentence(_without_trailing_file(line.text)):
@@ -221,7 +221,7 @@ def _without_trailing_file(t: str) -> str:
     return t
 
 
-@lru_cache(maxsize=8192)
+@lru_cache(maxsize=1024)
 def _title_shaped(line: _Line) -> bool:
     """Could this line be a title where the body's start shows it is one? Some titles are
     sentences (`... laid wreaths.`, `... goes on!`, `... which unites ...`, two sentences):
@@ -450,7 +450,7 @@ def _stamp_ends_sidebar(
     return here is not None and (here > later.score if sentence else here >= later.score)
 
 
-@lru_cache(maxsize=8192)
+@lru_cache(maxsize=1024)
 def _front_matter(ln: _Line) -> bool:
     """Lines between a title and its lead: photo names, a `Photo:` credit, a dateline."""
     return _files_only(ln.raw) is not None or bool(_PHOTO_CREDIT.match(ln.text)) or _is_dateline(ln.text)
@@ -667,7 +667,7 @@ def _teaser(day: date | None, paras: list[str], source: str, with_entities: bool
     return _fill_entities(teaser, _teaser_named(text, cyrillic)) if with_entities else teaser
 
 
-@lru_cache(maxsize=4096)
+@lru_cache(maxsize=1024)
 def _teaser_fields(day: date | None, paras: tuple[str, ...], cyrillic: bool) -> dict[str, Any]:
     """A teaser's fields worked out from its text, but for the entity fields. A site's
     sidebar repeats the same teasers on page after page, so they are read once per
@@ -693,7 +693,7 @@ def _teaser_fields(day: date | None, paras: tuple[str, ...], cyrillic: bool) -> 
     }
 
 
-@lru_cache(maxsize=4096)
+@lru_cache(maxsize=1024)
 def _teaser_named(text: str, cyrillic: bool) -> dict[str, Any]:
     return _named(text, cyrillic)
 
