@@ -10,16 +10,18 @@ from __future__ import annotations
 import errno
 import json
 import os
-from collections import deque
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any
+from functools import partial
+from typing import TYPE_CHECKING, Any
 
 from cstonews import identity
-from cstonews.errors import Failure
 from cstonews.problems import PageWarning, Problem
 from cstonews.release import PageReading, Release
 from cstonews.scan import FileStat
+
+if TYPE_CHECKING:
+    from cstonews.workers import Workers
 
 # A saved page is tens of kilobytes; a file far larger is something else, and reading it
 # would stall every command that refreshes.
@@ -148,59 +150,25 @@ def _stat(path: str) -> FileStat | None:
     return st.st_size, st.st_mtime_ns, st.st_ino
 
 
-def read_pages(root: str, files: list[tuple[str, FileStat]]) -> Iterator[PageRows]:
-    """Read page files, in order; on several cores, in a pool of worker processes."""
+def read_pages(
+    root: str, files: list[tuple[str, FileStat]], pool: Workers | None = None
+) -> Iterator[PageRows]:
+    """Read page files, in order; on several cores, in worker processes (`pool`, or a
+    pool of its own)."""
+    from cstonews import workers
     from cstonews.database import cores
 
-    n = cores()
-    if n < 2 or len(files) < PARALLEL_MIN:
-        for rel, st in files:
-            yield read_file(root, rel, st)
+    if pool is None and cores() >= 2 and len(files) >= PARALLEL_MIN:
+        own = workers.start(cores())
+        try:
+            yield from read_pages(root, files, own)
+        finally:
+            own.close()
         return
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
-    from concurrent.futures.process import BrokenProcessPool
-
-    methods = multiprocessing.get_all_start_methods()
-    ctx = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
     chunks = [files[i : i + CHUNK] for i in range(0, len(files), CHUNK)]
-    pool = ProcessPoolExecutor(n, mp_context=ctx, initializer=_worker_start, initargs=(os.getpid(),))
-    try:
-        pending: deque[Any] = deque()
-        todo = iter(chunks)
-        for chunk in todo:
-            pending.append(pool.submit(_read_chunk, root, chunk))
-            if len(pending) >= n * AHEAD:
-                break
-        while pending:
-            try:
-                got = pending.popleft().result()
-            except BrokenProcessPool:
-                raise Failure("reading pages stopped: a worker process ended early") from None
-            nxt = next(todo, None)
-            if nxt is not None:
-                pending.append(pool.submit(_read_chunk, root, nxt))
-            yield from got
-    finally:
-        pool.shutdown(wait=True, cancel_futures=True)
+    for got in workers.in_order(pool, partial(_read_chunk, root), chunks, AHEAD):
+        yield from got
 
 
 def _read_chunk(root: str, chunk: list[tuple[str, FileStat]]) -> list[PageRows]:
     return [read_file(root, rel, st) for rel, st in chunk]
-
-
-def _worker_start(parent: int) -> None:
-    """In a worker: leave Ctrl-C to the parent, and end when the parent has gone (even
-    killed), rather than wait for work forever."""
-    import signal
-    import threading
-    import time
-
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-
-    def watch() -> None:
-        while os.getppid() == parent:
-            time.sleep(0.5)
-        os._exit(1)
-
-    threading.Thread(target=watch, daemon=True).start()

@@ -13,15 +13,18 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
-from cstonews import identity
+from cstonews import identity, workers
 from cstonews.database import (
     ITEM_INDEXES,
     RELEASE_INDEXES,
+    cores,
     drop_indexes,
     execute_all,
     sort_in_threads,
@@ -38,6 +41,7 @@ Progress = Callable[[int, int], None]
 BULK_MIN = 2000
 BATCH = 1000
 RELEASE_BATCH = 2000  # items clustered and written at a time by the release build
+RELEASE_AHEAD = 2  # batches per worker in flight
 _TEMP_ID = "\x00"
 _FTS_INSERT = f"INSERT INTO fts(rowid, {', '.join(FTS_COLUMNS)}) VALUES(?{', CAST(? AS TEXT)' * len(FTS_COLUMNS)})"  # a release's id until `_settle_ids` gives it its own
 
@@ -89,6 +93,7 @@ def apply(db: sqlite3.Connection, root: Path, found: Scan, progress: Progress | 
     # The write lock comes first: another process may have indexed these files while
     # this one was listing folders, and the comparison must see its work.
     db.execute("BEGIN IMMEDIATE")
+    pool: workers.Workers | None = None
     try:
         old: dict[str, tuple[int, int, int, int]] = {}
         any_files = False
@@ -112,6 +117,10 @@ def apply(db: sqlite3.Connection, root: Path, found: Scan, progress: Progress | 
             progress(0, total)
         touched = _Touched()
         next_id = db.execute("SELECT ifnull(max(id), 0) + 1 FROM items").fetchone()[0]
+        # A first index of many pages reads them and makes its releases in one pool of
+        # workers; the releases are made from the items it has committed.
+        if bulk and cores() >= 2 and db.execute("PRAGMA database_list").fetchone()[2]:
+            pool = workers.start(cores())
         for p in gone:
             _remove_file(db, old[p][0], touched)
             report.removed += 1
@@ -122,7 +131,7 @@ def apply(db: sqlite3.Connection, root: Path, found: Scan, progress: Progress | 
                 db, PageRows(p, found.files[p], [found.unnamed[p]], []), next_id, report, touched
             )
         files = [(p, found.files[p]) for p in to_read]
-        for n, page in enumerate(read_pages(str(root), files), 1):
+        for n, page in enumerate(read_pages(str(root), files, pool), 1):
             if page.unreadable and page.rel in old:
                 # Kept as the index had it, and read again by the next command.
                 db.execute("UPDATE files SET mtime_ns = -1 WHERE id = ?", (old[page.rel][0],))
@@ -144,7 +153,7 @@ def apply(db: sqlite3.Connection, root: Path, found: Scan, progress: Progress | 
         if releases_owed(db):
             sort_in_threads(db)
             execute_all(db, ITEM_INDEXES)  # dropped by the bulk read, maybe by a killed one
-            build_all(db, prefix)
+            build_all(db, prefix, pool if bulk else None)
             db.execute("DELETE FROM meta WHERE key='releases'")
         else:
             regroup(db, prefix, touched)
@@ -159,6 +168,9 @@ def apply(db: sqlite3.Connection, root: Path, found: Scan, progress: Progress | 
     except BaseException:
         db.execute("ROLLBACK")
         raise
+    finally:
+        if pool is not None:
+            pool.close()
     return report
 
 
@@ -244,22 +256,25 @@ def _component_of(db: sqlite3.Connection, touched: _Touched) -> dict[int, identi
     return found
 
 
-class _Writer:
-    """Releases made from clusters of items, written to the index."""
+@dataclass
+class _Made:
+    """A release made from a cluster of items, as the index writes it."""
 
-    def __init__(self, db: sqlite3.Connection, prefix: str) -> None:
-        self.db = db
-        self.prefix = prefix
-        self.next_rowid = db.execute("SELECT ifnull(max(rowid), 0) + 1 FROM releases").fetchone()[0]
-        self.releases: list[tuple[Any, ...]] = []
-        self.names: list[tuple[Any, ...]] = []
+    row: tuple[Any, ...]  # (plain, suffix, kind, lang, date, data)
+    text: tuple[bytes, ...]  # its full-text columns (FTS_COLUMNS)
+    names: list[tuple[str, str, str]]  # who and where it names (`named_rows`)
+    items: list[int]  # the items it is made of
 
-    def make(self, group: list[identity.Item], data: dict[int, bytes]) -> tuple[Release, identity.Item]:
-        """The release a cluster of items makes: told by its best item, with every page."""
+
+def made(groups: list[list[identity.Item]], data: dict[int, bytes], prefix: str) -> list[_Made]:
+    """The releases these clusters make, told by their best items (`data`: their stored
+    releases, see `_data`), with every page in `sources`."""
+    out = []
+    for group in groups:
         best = group[0]
         release = Release.from_dict(json.loads(data[best.ref]))
         release.id = ""  # the index keeps it beside the release (see `_settle_ids`)
-        release.sources = sorted({self.prefix + it.source for it in group})
+        release.sources = sorted({prefix + it.source for it in group})
         if release.date is None:
             dated = next((it for it in group if it.kind == "article" and it.date), None)
             if dated is not None:
@@ -270,15 +285,8 @@ class _Writer:
             from cstonews.parse import add_entities  # teasers are stored without their names
 
             add_entities(release)
-        return release, best
-
-    def rows(
-        self, release: Release, best: identity.Item
-    ) -> tuple[tuple[Any, ...], tuple[Any, ...], list[tuple[Any, ...]]]:
-        """(release row without its rowid, full-text row without its rowid, named rows)."""
-        plain = identity.plain_id(best, release.date)
         row = (
-            plain,
+            identity.plain_id(best, release.date),
             identity.suffix(best, release.date),
             release.kind,
             release.lang,
@@ -286,45 +294,45 @@ class _Writer:
             stored(release),
         )
         body = "\n".join(release.body or [release.lead])
-        return row, search_texts(release.title or "", body), named_rows(release)
+        text = search_texts(release.title or "", body)
+        out.append(_Made(row, text, named_rows(release), [it.ref for it in group]))
+    return out
 
-    def insert(self, row: tuple[Any, ...], text: tuple[Any, ...], names: list[tuple[Any, ...]]) -> int:
-        """Add a release to those `flush` writes; returns its rowid."""
-        rowid = self.next_rowid
-        self.next_rowid += 1
-        self.releases.append((rowid, f"{_TEMP_ID}{rowid}", *row))
-        self.names += [(rowid, *n) for n in names]
-        return rowid
+
+class _Writer:
+    """Releases written to the index, each with a rowid of its own."""
+
+    def __init__(self, db: sqlite3.Connection) -> None:
+        self.db = db
+        self.next_rowid = db.execute("SELECT ifnull(max(rowid), 0) + 1 FROM releases").fetchone()[0]
 
     def write(
-        self, groups: list[list[identity.Item]], old: dict[tuple[Any, ...], int] | None = None
+        self, releases: list[_Made], old: dict[tuple[Any, ...], int] | None = None
     ) -> tuple[list[tuple[Any, ...]], list[tuple[int, int]], set[str]]:
-        """Write the releases these clusters make; one that stands in `old` as it is keeps
-        its row (and leaves `old`). Returns the full-text rows still to be inserted, the
-        (item, release) pairs, and the plain ids written."""
-        data = _data(self.db, groups)
+        """Write these releases; one that stands in `old` as it is keeps its row (and leaves
+        `old`). Returns the full-text rows still to be inserted, the (item, release) pairs,
+        and the plain ids written."""
+        rows: list[tuple[Any, ...]] = []
+        names: list[tuple[Any, ...]] = []
         texts: list[tuple[Any, ...]] = []
         members: list[tuple[int, int]] = []
         plains: set[str] = set()
-        for group in groups:
-            release, best = self.make(group, data)
-            row, text, names = self.rows(release, best)
-            rowid = old.pop(row, 0) if old is not None else 0
+        for r in releases:
+            rowid = old.pop(r.row, 0) if old is not None else 0
             if not rowid:
-                rowid = self.insert(row, text, names)
-                texts.append((rowid, *text))
-            plains.add(row[0])
-            members += [(it.ref, rowid) for it in group]
-        self.flush()
-        return texts, sorted(members), plains
-
-    def flush(self) -> None:
+                rowid = self.next_rowid
+                self.next_rowid += 1
+                rows.append((rowid, f"{_TEMP_ID}{rowid}", *r.row))
+                names += [(rowid, *n) for n in r.names]
+                texts.append((rowid, *r.text))
+            plains.add(r.row[0])
+            members += [(item, rowid) for item in r.items]
         self.db.executemany(
             "INSERT INTO releases(rowid, id, plain, suffix, kind, lang, date, data) VALUES(?, ?, ?, ?, ?, ?, ?, CAST(? AS TEXT))",
-            self.releases,
+            rows,
         )
-        self.db.executemany("INSERT INTO named VALUES(?, ?, ?, ?)", self.names)
-        self.releases, self.names = [], []
+        self.db.executemany("INSERT INTO named VALUES(?, ?, ?, ?)", names)
+        return texts, sorted(members), plains
 
 
 def _data(db: sqlite3.Connection, groups: list[list[identity.Item]]) -> dict[int, bytes]:
@@ -363,8 +371,8 @@ def regroup(db: sqlite3.Connection, prefix: str, touched: _Touched) -> None:
         if got:
             old_rows[tuple(got)] = rowid
             plains.add(got[0])
-    texts, members, made = _Writer(db, prefix).write(groups, old_rows)
-    plains |= made
+    texts, members, written = _Writer(db).write(made(groups, _data(db, groups), prefix), old_rows)
+    plains |= written
     gone = sorted(old_rows.values())
     db.executemany("DELETE FROM named WHERE rowid = ?", [(r,) for r in gone])
     db.executemany("DELETE FROM releases WHERE rowid = ?", [(r,) for r in gone])
@@ -376,8 +384,9 @@ def regroup(db: sqlite3.Connection, prefix: str, touched: _Touched) -> None:
     _settle_ids(db, plains)
 
 
-def build_all(db: sqlite3.Connection, prefix: str) -> None:
-    """Every release from every item: the components of all items, each clustered."""
+def build_all(db: sqlite3.Connection, prefix: str, pool: workers.Workers | None = None) -> None:
+    """Every release from every item: the components of all items, each clustered (by
+    the `pool`'s workers, which read the items as the index has committed them)."""
     db.execute("DELETE FROM releases")
     db.execute("DELETE FROM named")
     db.execute("DELETE FROM fts")
@@ -394,26 +403,48 @@ def build_all(db: sqlite3.Connection, prefix: str) -> None:
         for a, b in identity.links(entries):
             comps.union(a, b)
     ids = [i for (i,) in db.execute("SELECT id FROM items ORDER BY id")]
-    writer = _Writer(db, prefix)
-    batch: list[list[int]] = []
-    size = 0
-    for comp in comps.groups(ids):
-        batch.append(comp)
-        size += len(comp)
-        if size >= RELEASE_BATCH:
-            _build_batch(db, writer, batch)
-            batch, size = [], 0
-    if batch:
-        _build_batch(db, writer, batch)
+    source = db if pool is None else db.execute("PRAGMA database_list").fetchone()[2]
+    build = partial(_build_part, source, prefix)
+    writer = _Writer(db)
+    for part in workers.in_order(pool, build, _batches(comps.groups(ids)), RELEASE_AHEAD):
+        _write_batch(db, writer, part)
     db.execute("INSERT INTO fts(fts, rank) VALUES('automerge', 4)")
     execute_all(db, RELEASE_INDEXES)
     _settle_ids(db, None)
 
 
-def _build_batch(db: sqlite3.Connection, writer: _Writer, comps: list[list[int]]) -> None:
+def _batches(comps: list[list[int]]) -> Iterator[list[list[int]]]:
+    """Components in batches of about RELEASE_BATCH items."""
+    batch: list[list[int]] = []
+    size = 0
+    for comp in comps:
+        batch.append(comp)
+        size += len(comp)
+        if size >= RELEASE_BATCH:
+            yield batch
+            batch, size = [], 0
+    if batch:
+        yield batch
+
+
+_worker_db: dict[str, sqlite3.Connection] = {}
+
+
+def _build_part(source: sqlite3.Connection | str, prefix: str, comps: list[list[int]]) -> list[_Made]:
+    """The releases of these components (in a worker, `source` names the index file)."""
+    if isinstance(source, str):
+        if source not in _worker_db:
+            _worker_db[source] = sqlite3.connect(f"file:{quote(source)}?mode=ro", uri=True)
+        db = _worker_db[source]
+    else:
+        db = source
     items = _idents(db, [i for c in comps for i in c])
     groups = [g for c in comps for g in identity.cluster(items[i] for i in c)]
-    texts, members, _ = writer.write(groups)
+    return made(groups, _data(db, groups), prefix)
+
+
+def _write_batch(db: sqlite3.Connection, writer: _Writer, releases: list[_Made]) -> None:
+    texts, members, _ = writer.write(releases)
     db.executemany("INSERT INTO members VALUES(?, ?)", members)
     db.executemany(_FTS_INSERT, texts)
 

@@ -448,7 +448,7 @@ def test_a_release_build_that_fails_leaves_its_releases_owed(
     from cstonews.errors import CstonewsError
 
     root = _bulk_archive(tmp_path, monkeypatch)
-    real = refresh._build_batch
+    real = refresh._write_batch
     calls = []
 
     def failing(*args: object) -> None:
@@ -457,7 +457,7 @@ def test_a_release_build_that_fails_leaves_its_releases_owed(
             raise sqlite3.OperationalError("disk I/O error")
         real(*args)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(refresh, "_build_batch", failing)
+    monkeypatch.setattr(refresh, "_write_batch", failing)
     db_file = index_path(tmp_path / "cache", root)
     arch = Archive(root, db_file)
     with pytest.raises(CstonewsError, match="disk I/O error"):
@@ -465,7 +465,7 @@ def test_a_release_build_that_fails_leaves_its_releases_owed(
     assert arch.count()[1] == 0 and refresh.releases_owed(arch.db)
     arch.close()
 
-    monkeypatch.setattr(refresh, "_build_batch", real)
+    monkeypatch.setattr(refresh, "_write_batch", real)
     again = Archive(root, db_file)
     assert again.refresh().read == 0  # the pages were kept: only the releases are built
     assert not refresh.releases_owed(again.db)
