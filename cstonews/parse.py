@@ -166,6 +166,12 @@ def _stamp_line(line: _Line) -> _Stamp | None:
     return _Stamp(parse_stamp(m.group(1)), files)
 
 
+def _marks_body(lines: list[_Line], j: int) -> bool:
+    """Is line `j` a stamp with names after it (`27.11.2018 ZVF_2142.JPG`) under a title?"""
+    st = _stamp_line(lines[j])
+    return st is not None and bool(st.files) and _title_shaped(lines[j - 1])
+
+
 def _title_with_stamp(line: _Line) -> tuple[str, _Stamp] | None:
     """`Title dd.mm.yyyy` (maybe followed by names), split into title and stamp."""
     m = _TITLE_STAMP.match(line.text)
@@ -292,12 +298,15 @@ def _find_title(lines: list[_Line], cut: bool = False) -> _Layout | None:
         ts = _title_with_stamp(lines[i + 1]) if i + 1 in stamped else None
         if ts and ts[0].casefold() == keys[i]:
             return _Layout(i, i + 2, texts[i], ts[1], how="repeated with stamp")
-    for i in range(n - 2, -1, -1):
+    # A stamp with photo or attachment names on its line marks the body's start beyond
+    # doubt (a teaser's date line is a bare date): a paragraph repeated below it is body.
+    mark = next((j for j in range(1, n) if texts[j][:1].isdigit() and _marks_body(lines, j)), n)
+    for i in range(min(n, mark) - 2, -1, -1):
         if keys[i] == keys[i + 1] and _title_shaped(lines[i]):
             return _Layout(i, i + 2, texts[i], how="repeated")
     # A page cut off inside the repeated title: the last line is a prefix of
     # `Title dd.mm.yyyy`, or of the title.
-    if n >= 2 and _title_shaped(lines[-2]):
+    if cut and n >= 2 and _title_shaped(lines[-2]):
         first, second = keys[-2], keys[-1]
         tail = second[len(first) :] if second.startswith(first) else None
         if (tail is not None and re.fullmatch(r"\s*[\d.]*", tail)) or (
