@@ -20,7 +20,7 @@ from cstonews.errors import CstonewsError, ExitCode, Failure
 from cstonews.wordforms import FTS_TABLE
 
 # Bump when the schema or the reading of pages changes: the index is then made anew.
-SCHEMA_VERSION = "8"
+SCHEMA_VERSION = "9"
 
 # Made after a first index has written its rows, sorted, rather than kept up to date
 # row by row in no particular order.
@@ -174,6 +174,9 @@ class Database:
             try:
                 db_file.parent.mkdir(parents=True, exist_ok=True)
                 db = sqlite3.connect(db_file, timeout=self.busy_timeout, isolation_level=None)
+                # Before WAL mode makes the file: a new index's pages hold a whole release
+                # row, rather than a chain of overflow pages.
+                db.execute("PRAGMA page_size=16384")
                 db.execute("PRAGMA journal_mode=WAL")
                 self.file = db_file
                 return self._prepare(db)
