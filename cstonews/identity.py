@@ -21,7 +21,7 @@ for a component whatever the order of its items.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
@@ -255,6 +255,13 @@ def links(entries: Sequence[tuple[int, bool]]) -> list[tuple[int, int]]:
     return [(first, r) for r, _ in entries if r != first]
 
 
+class _Roots(dict[int, int]):
+    """A sparse parent map: a ref not in it is its own root."""
+
+    def __missing__(self, key: int) -> int:
+        return key
+
+
 class Components:
     """Union-find over item refs: which items can affect each other's releases. With
     `size`, refs are 0 to size - 1, kept in an array (a first index has every item)."""
@@ -262,24 +269,50 @@ class Components:
     def __init__(self, size: int | None = None) -> None:
         from array import array
 
-        self.parent: Any = {} if size is None else array("q", range(size))
+        self.parent: Any = _Roots() if size is None else array("q", range(size))
         self.dense = size is not None
 
-    def _up(self, x: int) -> int:
-        return self.parent[x] if self.dense else self.parent.get(x, x)
-
     def find(self, x: int) -> int:
+        parent = self.parent
         root = x
-        while self._up(root) != root:
-            root = self._up(root)
-        while self._up(x) != root:
-            self.parent[x], x = root, self._up(x)
+        while (up := parent[root]) != root:
+            root = up
+        while (up := parent[x]) != root:
+            parent[x] = root
+            x = up
         return root
 
     def union(self, a: int, b: int) -> None:
-        ra, rb = self.find(a), self.find(b)
-        if ra != rb:
-            self.parent[max(ra, rb)] = min(ra, rb)
+        self.join(a, (b,))
+
+    def join(self, first: int, others: Iterable[int]) -> None:
+        """Put `others` in the component of `first`."""
+        parent, find = self.parent, self.find
+        ra = find(first)
+        for b in others:
+            rb = find(b)
+            if rb < ra:
+                parent[ra] = ra = rb
+            elif rb > ra:
+                parent[rb] = ra
+
+    def closed(self, refs: Sequence[int]) -> Iterator[list[int]]:
+        """The components of `refs` (ascending), each as soon as its last ref has come:
+        only the components still open are held, not all of them."""
+        from array import array
+
+        roots = array("q", map(self.find, refs))
+        left: Any = array("l", bytes(8 * len(self.parent))) if self.dense else {}
+        for root in roots:
+            left[root] = left[root] + 1 if self.dense else left.get(root, 0) + 1
+        held: dict[int, list[int]] = {}
+        for r, root in zip(refs, roots, strict=True):
+            group = held.setdefault(root, [])
+            group.append(r)
+            left[root] -= 1
+            if not left[root]:
+                del held[root]
+                yield group
 
     def groups(self, refs: Iterable[int]) -> list[list[int]]:
         """`refs` split into their components, each sorted, in order of their least ref."""

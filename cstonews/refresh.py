@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from array import array
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import partial
@@ -40,10 +41,12 @@ Progress = Callable[[int, int], None]
 # A first index of this many files is committed in batches and its releases made at the end.
 BULK_MIN = 2000
 BATCH = 1000
-RELEASE_BATCH = 2000  # items clustered and written at a time by the release build
+RELEASE_BATCH = 1000  # items clustered and written at a time by the release build
 RELEASE_AHEAD = 2  # batches per worker in flight
-_TEMP_ID = "\x00"
-_FTS_INSERT = f"INSERT INTO fts(rowid, {', '.join(FTS_COLUMNS)}) VALUES(?{', CAST(? AS TEXT)' * len(FTS_COLUMNS)})"  # a release's id until `_settle_ids` gives it its own
+_TEMP_ID = "\x00"  # a release's id until `_settle_ids` gives it its own
+_FTS_INSERT = (
+    f"INSERT INTO fts(rowid, {', '.join(FTS_COLUMNS)}) VALUES(?{', CAST(? AS TEXT)' * len(FTS_COLUMNS)})"
+)
 
 
 @dataclass
@@ -63,6 +66,7 @@ class _Touched:
     items: set[int] = field(default_factory=set)
     keys: set[tuple[int, bool]] = field(default_factory=set)
     releases: set[int] = field(default_factory=set)
+    track: bool = True  # False where every release is made anew anyway (a bulk first index)
 
 
 def refresh(
@@ -115,7 +119,7 @@ def apply(db: sqlite3.Connection, root: Path, found: Scan, progress: Progress | 
             drop_indexes(db, ITEM_INDEXES)
         if progress:
             progress(0, total)
-        touched = _Touched()
+        touched = _Touched(track=not bulk)
         next_id = db.execute("SELECT ifnull(max(id), 0) + 1 FROM items").fetchone()[0]
         # A first index of many pages reads them and makes its releases in one pool of
         # workers; the releases are made from the items it has committed.
@@ -150,6 +154,14 @@ def apply(db: sqlite3.Connection, root: Path, found: Scan, progress: Progress | 
         if bulk:  # the pages read are kept, whatever happens to the release build
             db.execute("COMMIT")
             db.execute("BEGIN IMMEDIATE")
+            # What was listed and read gives its memory back before the release build.
+            del files, changed, to_read
+            found.files.clear()
+            if pool is not None:
+                # Writing the releases keeps this process busy: a worker fewer than there
+                # are cores makes them, and the memory of one more is not held.
+                pool.close()
+                pool = workers.start(max(1, cores() - 1))
         if releases_owed(db):
             sort_in_threads(db)
             execute_all(db, ITEM_INDEXES)  # dropped by the bulk read, maybe by a killed one
@@ -211,7 +223,8 @@ def _store(
     for it in page.items:
         items.append((next_id, file_id, it.ord, it.kind, it.ident, it.data))
         keys += [(k, next_id, hub) for k, hub in it.keys]
-        touched.items.add(next_id)
+        if touched.track:
+            touched.items.add(next_id)
         next_id += 1
     db.executemany(
         "INSERT INTO items(id, file_id, ord, kind, ident, data) VALUES(?, ?, ?, ?, CAST(? AS TEXT), CAST(? AS TEXT))",
@@ -300,11 +313,19 @@ def made(groups: list[list[identity.Item]], data: dict[int, bytes], prefix: str)
 
 
 class _Writer:
-    """Releases written to the index, each with a rowid of its own."""
+    """Releases written to the index, each with a rowid of its own.
 
-    def __init__(self, db: sqlite3.Connection) -> None:
+    Written `whole` (every release of the index), each gets its id as it is written: the
+    plain id if no release before had it, else with its suffix; `finish` then gives its
+    suffix to the first of each plain id that came again. Otherwise `_settle_ids` gives
+    the ids of the plain ids written, once they are all there.
+    """
+
+    def __init__(self, db: sqlite3.Connection, whole: bool = False) -> None:
         self.db = db
         self.next_rowid = db.execute("SELECT ifnull(max(rowid), 0) + 1 FROM releases").fetchone()[0]
+        self.seen: set[str] | None = set() if whole else None
+        self.again: set[str] = set()
 
     def write(
         self, releases: list[_Made], old: dict[tuple[Any, ...], int] | None = None
@@ -322,7 +343,7 @@ class _Writer:
             if not rowid:
                 rowid = self.next_rowid
                 self.next_rowid += 1
-                rows.append((rowid, f"{_TEMP_ID}{rowid}", *r.row))
+                rows.append((rowid, self._id(rowid, r.row[0], r.row[1]), *r.row))
                 names += [(rowid, *n) for n in r.names]
                 texts.append((rowid, *r.text))
             plains.add(r.row[0])
@@ -333,6 +354,20 @@ class _Writer:
         )
         self.db.executemany("INSERT INTO named VALUES(?, ?, ?, ?)", names)
         return texts, sorted(members), plains
+
+    def _id(self, rowid: int, plain: str, suffix: str) -> str:
+        if self.seen is None:
+            return f"{_TEMP_ID}{rowid}"
+        if plain in self.seen:
+            self.again.add(plain)
+            return f"{plain}-{suffix}"
+        self.seen.add(plain)
+        return plain
+
+    def finish(self) -> None:
+        self.db.executemany(
+            "UPDATE releases SET id = plain || '-' || suffix WHERE id = ?", [(p,) for p in sorted(self.again)]
+        )
 
 
 def _data(db: sqlite3.Connection, groups: list[list[identity.Item]]) -> dict[int, bytes]:
@@ -396,24 +431,25 @@ def build_all(db: sqlite3.Connection, prefix: str, pool: workers.Workers | None 
     db.execute("INSERT INTO fts(fts, rank) VALUES('automerge', 16)")
     top = db.execute("SELECT ifnull(max(id), 0) FROM items").fetchone()[0]
     comps = identity.Components(top + 1)
-    for items, hubs in db.execute(
-        "SELECT group_concat(item), group_concat(hub) FROM item_keys GROUP BY key HAVING count(*) > 1"
+    # `identity.links` in SQL: the items of a key held by a spoke or more, joined to its
+    # first spoke.
+    for first, items in db.execute(
+        "SELECT min(item) FILTER (WHERE hub = 0), group_concat(item) FROM item_keys"
+        " GROUP BY key HAVING count(*) > 1 AND min(hub) = 0"
     ):
-        entries = list(zip(map(int, items.split(",")), map(bool, map(int, hubs.split(","))), strict=True))
-        for a, b in identity.links(entries):
-            comps.union(a, b)
-    ids = [i for (i,) in db.execute("SELECT id FROM items ORDER BY id")]
+        comps.join(first, map(int, items.split(",")))
+    ids = array("q", (i for (i,) in db.execute("SELECT id FROM items ORDER BY id")))
     source = db if pool is None else db.execute("PRAGMA database_list").fetchone()[2]
     build = partial(_build_part, source, prefix)
-    writer = _Writer(db)
-    for part in workers.in_order(pool, build, _batches(comps.groups(ids)), RELEASE_AHEAD):
+    writer = _Writer(db, whole=True)
+    for part in workers.in_order(pool, build, _batches(comps.closed(ids)), RELEASE_AHEAD):
         _write_batch(db, writer, part)
+    writer.finish()
     db.execute("INSERT INTO fts(fts, rank) VALUES('automerge', 4)")
     execute_all(db, RELEASE_INDEXES)
-    _settle_ids(db, None)
 
 
-def _batches(comps: list[list[int]]) -> Iterator[list[list[int]]]:
+def _batches(comps: Iterable[list[int]]) -> Iterator[list[list[int]]]:
     """Components in batches of about RELEASE_BATCH items."""
     batch: list[list[int]] = []
     size = 0
@@ -449,16 +485,16 @@ def _write_batch(db: sqlite3.Connection, writer: _Writer, releases: list[_Made])
     db.executemany(_FTS_INSERT, texts)
 
 
-def _settle_ids(db: sqlite3.Connection, plains: set[str] | None) -> None:
-    """Give each release of these plain ids (None: of all) its id: the plain id where it
-    is the only release with it, else the plain id and its own suffix."""
-    where = "" if plains is None else " AND plain IN (SELECT value FROM json_each(?))"
-    args = [] if plains is None else [json.dumps(sorted(plains))]
+def _settle_ids(db: sqlite3.Connection, plains: set[str]) -> None:
+    """Give each release of these plain ids its id: the plain id where it is the only
+    release with it, else the plain id and its own suffix."""
+    args = [json.dumps(sorted(plains))]
+    where = "plain IN (SELECT value FROM json_each(?))"
     # Every id of these plains set aside first, so that no two rows meet on the way.
-    db.execute(f"UPDATE releases SET id = ? || rowid WHERE 1{where}", [_TEMP_ID, *args])
+    db.execute(f"UPDATE releases SET id = ? || rowid WHERE {where}", [_TEMP_ID, *args])
     db.execute(
         "UPDATE releases SET id = CASE WHEN (SELECT count(*) FROM releases r WHERE r.plain = releases.plain) = 1 "
-        f"THEN plain ELSE plain || '-' || suffix END WHERE 1{where}",
+        f"THEN plain ELSE plain || '-' || suffix END WHERE {where}",
         args,
     )
 

@@ -8,7 +8,7 @@ import random
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from cstonews.identity import Item, cluster, components, item_of, keys, plain_id, suffix
+from cstonews.identity import Components, Item, cluster, components, item_of, keys, plain_id, suffix
 
 _refs = itertools.count(1)
 
@@ -294,3 +294,22 @@ def test_a_date_a_teaser_reads_from_its_own_text_says_nothing_against_its_articl
     assert len(cluster([a, t])) == 1
     stamped = teaser(lead, "2022-09-13")  # a stamp of its own that far off: another release
     assert len(cluster([a, stamped])) == 2
+
+
+@given(
+    size=st.integers(1, 40),
+    pairs=st.lists(st.tuples(st.integers(0, 39), st.integers(0, 39)), max_size=60),
+    dense=st.booleans(),
+)
+def test_components_closed_as_they_end_are_the_components(
+    size: int, pairs: list[tuple[int, int]], dense: bool
+) -> None:
+    comps = Components(size if dense else None)
+    for a, b in pairs:
+        if a < size and b < size:
+            comps.union(a, b)
+    refs = list(range(size))
+    closed = list(comps.closed(refs))
+    assert sorted(closed) == comps.groups(refs)
+    # Each comes out as soon as its last ref has been seen.
+    assert [max(g) for g in closed] == sorted(max(g) for g in closed)
