@@ -296,22 +296,26 @@ class Components:
             elif rb > ra:
                 parent[rb] = ra
 
-    def closed(self, refs: Sequence[int]) -> Iterator[list[int]]:
-        """The components of `refs` (ascending), each as soon as its last ref has come:
-        only the components still open are held, not all of them."""
+    def each(self, refs: Sequence[int]) -> Iterator[list[int]]:
+        """`groups(refs)` one at a time, for refs that are every ref of a dense
+        Components: linked through two arrays rather than held as lists."""
         from array import array
 
-        roots = array("q", map(self.find, refs))
-        left: Any = array("l", bytes(8 * len(self.parent))) if self.dense else {}
-        for root in roots:
-            left[root] = left[root] + 1 if self.dense else left.get(root, 0) + 1
-        held: dict[int, list[int]] = {}
-        for r, root in zip(refs, roots, strict=True):
-            group = held.setdefault(root, [])
-            group.append(r)
-            left[root] -= 1
-            if not left[root]:
-                del held[root]
+        assert self.dense
+        head = array("q", [-1]) * len(self.parent)  # a root's least ref
+        after = array("q", [-1]) * len(self.parent)  # the next ref of its component
+        find = self.find
+        for r in reversed(refs):
+            root = find(r)
+            after[r] = head[root]
+            head[root] = r
+        for r in refs:
+            if head[r] != -1:
+                group = []
+                x = head[r]
+                while x != -1:
+                    group.append(x)
+                    x = after[x]
                 yield group
 
     def groups(self, refs: Iterable[int]) -> list[list[int]]:

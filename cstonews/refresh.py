@@ -98,6 +98,7 @@ def apply(db: sqlite3.Connection, root: Path, found: Scan, progress: Progress | 
     # this one was listing folders, and the comparison must see its work.
     db.execute("BEGIN IMMEDIATE")
     pool: workers.Workers | None = None
+    builders: workers.Workers | None = None
     try:
         old: dict[str, tuple[int, int, int, int]] = {}
         any_files = False
@@ -121,9 +122,12 @@ def apply(db: sqlite3.Connection, root: Path, found: Scan, progress: Progress | 
             progress(0, total)
         touched = _Touched(track=not bulk)
         next_id = db.execute("SELECT ifnull(max(id), 0) + 1 FROM items").fetchone()[0]
-        # A first index of many pages reads them and makes its releases in one pool of
-        # workers; the releases are made from the items it has committed.
+        # A first index of many pages reads them in worker processes, and makes its
+        # releases in others, from the items it has committed. Those are started now,
+        # while this process is small: forked later, they would copy the memory that
+        # reading the pages leaves behind here as soon as they reuse it.
         if bulk and cores() >= 2 and db.execute("PRAGMA database_list").fetchone()[2]:
+            builders = workers.start(cores(), now=True)
             pool = workers.start(cores())
         for p in gone:
             _remove_file(db, old[p][0], touched)
@@ -158,10 +162,8 @@ def apply(db: sqlite3.Connection, root: Path, found: Scan, progress: Progress | 
             del files, changed, to_read
             found.files.clear()
             if pool is not None:
-                # Writing the releases keeps this process busy: a worker fewer than there
-                # are cores makes them, and the memory of one more is not held.
                 pool.close()
-                pool = workers.start(max(1, cores() - 1))
+                pool, builders = builders, None
         if releases_owed(db):
             sort_in_threads(db)
             execute_all(db, ITEM_INDEXES)  # dropped by the bulk read, maybe by a killed one
@@ -181,8 +183,9 @@ def apply(db: sqlite3.Connection, root: Path, found: Scan, progress: Progress | 
         db.execute("ROLLBACK")
         raise
     finally:
-        if pool is not None:
-            pool.close()
+        for started in (pool, builders):
+            if started is not None:
+                started.close()
     return report
 
 
@@ -442,7 +445,7 @@ def build_all(db: sqlite3.Connection, prefix: str, pool: workers.Workers | None 
     source = db if pool is None else db.execute("PRAGMA database_list").fetchone()[2]
     build = partial(_build_part, source, prefix)
     writer = _Writer(db, whole=True)
-    for part in workers.in_order(pool, build, _batches(comps.closed(ids)), RELEASE_AHEAD):
+    for part in workers.in_order(pool, build, _batches(comps.each(ids)), RELEASE_AHEAD):
         _write_batch(db, writer, part)
     writer.finish()
     db.execute("INSERT INTO fts(fts, rank) VALUES('automerge', 4)")

@@ -30,14 +30,17 @@ class Workers:
         self.executor.shutdown(wait=True, cancel_futures=True)
 
 
-def start(size: int) -> Workers:
-    """A pool of `size` worker processes (close it when done)."""
+def start(size: int, now: bool = False) -> Workers:
+    """A pool of `size` worker processes (close it when done); `now`: started at once,
+    forked from this process as it is now, rather than at the first job."""
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
     methods = multiprocessing.get_all_start_methods()
     ctx = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
     pool = ProcessPoolExecutor(size, mp_context=ctx, initializer=_worker_start, initargs=(os.getpid(),))
+    if now:
+        pool.submit(int).result()  # a fork-started pool starts all its workers at its first job
     return Workers(pool, size)
 
 
