@@ -11,9 +11,8 @@ import errno
 import json
 import os
 from collections.abc import Iterator
-from dataclasses import dataclass
 from functools import partial
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from cstonews import identity
 from cstonews.problems import PageWarning, Problem
@@ -32,8 +31,9 @@ CHUNK = 16  # pages a worker is given at a time
 AHEAD = 4  # chunks per worker in flight: enough to keep workers busy, and memory flat
 
 
-@dataclass
-class StoredItem:
+# Tuples rather than dataclasses: workers send every page's rows to the main process,
+# and a tuple is unpickled quicker.
+class StoredItem(NamedTuple):
     ord: int
     kind: str
     ident: bytes  # JSON of the identity item (UTF-8), without its row id
@@ -41,8 +41,7 @@ class StoredItem:
     keys: list[tuple[int, bool]]
 
 
-@dataclass
-class PageRows:
+class PageRows(NamedTuple):
     """One page file as read, ready for the index."""
 
     rel: str

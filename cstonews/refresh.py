@@ -18,7 +18,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 from urllib.parse import quote
 
 from cstonews import identity, workers
@@ -272,8 +272,7 @@ def _component_of(db: sqlite3.Connection, touched: _Touched) -> dict[int, identi
     return found
 
 
-@dataclass
-class _Made:
+class _Made(NamedTuple):  # sent from a worker: a tuple is unpickled quicker
     """A release made from a cluster of items, as the index writes it."""
 
     row: tuple[Any, ...]  # (plain, suffix, kind, lang, date, data)
