@@ -11,7 +11,7 @@ import errno
 import json
 import os
 from collections.abc import Iterator
-from functools import partial
+from functools import lru_cache, partial
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from cstonews import identity
@@ -88,14 +88,44 @@ def items_of(page: PageReading, saved: int) -> list[StoredItem]:
     for n, r in enumerate(found):
         if not (r.lead or r.title or r.body):
             continue
-        it = identity.item_of(
-            r.kind, title=r.title, lead=r.lead, body=r.body, date=r.date, precision=r.date_precision, date_source=r.date_source,
-            attachments=r.attachments, source=page.source, ord=n, cut=cut, saved=saved, slug=_slug(r.id),
-        )  # fmt: skip
-        stored_item = it.to_list()
+        # Teasers' lists are cached, as the same teasers recur; an article is its page's own.
+        make = _teaser_list if r.kind == "teaser" else _item_list
+        stored_item = make(
+            r.kind, r.title, r.lead, tuple(r.body), r.date, r.date_precision, r.date_source,
+            tuple(r.attachments), cut and r.kind == "article", _slug(r.id),
+        ).copy()  # fmt: skip
+        stored_item[2:4] = [page.source, n]
+        stored_item[_SAVED] = saved
         ident = _json(stored_item[1:])
         out.append(StoredItem(n, r.kind, ident, stored(r), [(k, bool(h)) for k, h in stored_item[-1]]))
     return out
+
+
+_SAVED = 14  # where `Item.to_list` puts when the page was saved
+
+
+def _item_list(
+    kind: str,
+    title: str | None,
+    lead: str,
+    body: tuple[str, ...],
+    date: str | None,
+    precision: str | None,
+    date_source: str | None,
+    attachments: tuple[str, ...],
+    cut: bool,
+    slug: str | None,
+) -> list[Any]:
+    """An item as the index stores it (`Item.to_list`), but for its page, its place on it
+    and when it was saved, which the caller fills in (its keys do not depend on them)."""
+    it = identity.item_of(
+        kind, title=title, lead=lead, body=body, date=date, precision=precision, date_source=date_source,
+        attachments=attachments, cut=cut, slug=slug,
+    )  # fmt: skip
+    return it.to_list()
+
+
+_teaser_list = lru_cache(maxsize=1024)(_item_list)
 
 
 def _slug(parsed_id: str) -> str | None:
@@ -107,9 +137,18 @@ def _slug(parsed_id: str) -> str | None:
 
 def ident_item(ref: int, ident: str | bytes) -> identity.Item:
     """The identity item stored as `ident` (see `items_of`), with its row id."""
+    return identity.Item.from_list([ref, *loads(ident)])
+
+
+def loads(stored: str | bytes) -> Any:
+    """JSON the index stored (`_json`, `stored`): by orjson, or by the standard library
+    where it escaped a lone surrogate, which orjson refuses."""
     import orjson
 
-    return identity.Item.from_list([ref, *orjson.loads(ident)])
+    try:
+        return orjson.loads(stored)
+    except orjson.JSONDecodeError:
+        return json.loads(stored)
 
 
 def _json(value: Any) -> bytes:

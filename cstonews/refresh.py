@@ -31,7 +31,7 @@ from cstonews.database import (
     sort_in_threads,
 )
 from cstonews.problems import PageWarning
-from cstonews.reading import PageRows, ident_item, read_pages, stored
+from cstonews.reading import PageRows, ident_item, loads, read_pages, stored
 from cstonews.release import Release
 from cstonews.scan import Scan, changed_dirs, scan, within
 from cstonews.wordforms import FTS_COLUMNS, search_texts
@@ -287,13 +287,13 @@ def made(groups: list[list[identity.Item]], data: dict[int, bytes], prefix: str)
     out = []
     for group in groups:
         best = group[0]
-        release = Release.from_dict(json.loads(data[best.ref]))
+        release = Release.from_dict(loads(data[best.ref]))
         release.id = ""  # the index keeps it beside the release (see `_settle_ids`)
         release.sources = sorted({prefix + it.source for it in group})
         if release.date is None:
             dated = next((it for it in group if it.kind == "article" and it.date), None)
             if dated is not None:
-                other = json.loads(data[dated.ref])
+                other = loads(data[dated.ref])
                 release.date, release.date_precision = other["date"], other["date_precision"]
                 release.date_source = other["date_source"]
         if release.kind == "teaser":
