@@ -25,10 +25,14 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
-from hashlib import blake2b
 from typing import Any
 
 from cstonews.text import WordFinder, fold_lookalikes, sha1_hex, slugify
+
+try:  # the interpreter's own BLAKE2: hashlib's loads OpenSSL, which every command would pay for
+    from _blake2 import blake2b
+except ImportError:  # an interpreter built without it
+    from hashlib import blake2b
 
 # A paragraph of fewer words says too little to tell one release from another.
 MIN_WORDS = 8

@@ -194,17 +194,30 @@ def _matches(term: Term, found: list[tuple[int, int, str]], i: int) -> int:
 
 def _spans(query: str, text: str) -> Iterator[tuple[int, int]]:
     """Where in `text` the words the query looks for are (in any form the query allows)."""
-    terms = [p for p in parse(query) if isinstance(p, Term) and not p.negated]
+    terms = [p for p in parse(query) if isinstance(p, Term) and not p.negated and p.words]
     folded = fold_lookalikes(text)  # letter for letter: offsets stay those of `text`
     found = [(m.start(), m.end(), m.group(0).lower()) for m in WORD.finditer(folded)]
+    # A match can start only at a word that the first word of some term matches: the
+    # others are passed over by a look-up, not by trying every term there.
+    stems = {stem(t.words[0]) for t in terms if not (t.exact or t.prefix)}
+    plains = {plain(t.words[0]) for t in terms if t.exact or (t.prefix and len(t.words) > 1)}
+    starts = tuple(plain(t.words[0]) for t in terms if t.prefix and len(t.words) == 1)
     i = 0
     while i < len(found):
+        got = found[i][2]
+        if not (stem(got) in stems or ((plains or starts) and _first_word(plain(got), plains, starts))):
+            i += 1
+            continue
         n = max((_matches(t, found, i) for t in terms), default=0)
         if n:
             yield found[i][0], found[i + n - 1][1]
             i += n
         else:
             i += 1
+
+
+def _first_word(word: str, plains: set[str], starts: tuple[str, ...]) -> bool:
+    return word in plains or word.startswith(starts)
 
 
 def highlight(query: str, text: str) -> str:

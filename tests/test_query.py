@@ -146,3 +146,38 @@ def test_accepted_queries_are_valid_fts5_and_highlight_plainly(query: str) -> No
         _DB.execute("SELECT rowid FROM fts WHERE fts MATCH ?", (fts,)).fetchall()
     text = 'CSTO arms control, Moscow "quoted" text; В Москве.'
     assert highlight(query, text).replace("\x02", "").replace("\x03", "") == text
+
+
+def _spans_trying_every_term_everywhere(query: str, text: str) -> list[tuple[int, int]]:
+    """What `query._spans` finds, the plain way: every term tried at every word."""
+    from cstonews import query as q
+    from cstonews.text import fold_lookalikes
+
+    terms = [p for p in q.parse(query) if isinstance(p, q.Term) and not p.negated and p.words]
+    found = [(m.start(), m.end(), m.group(0).lower()) for m in q.WORD.finditer(fold_lookalikes(text))]
+    out, i = [], 0
+    while i < len(found):
+        n = max((q._matches(t, found, i) for t in terms), default=0)
+        if n:
+            out.append((found[i][0], found[i + n - 1][1]))
+            i += n
+        else:
+            i += 1
+    return out
+
+
+_WORDS = ["meeting", "meetings", "met", "Minsk", "minsk", "security", "secure", "встреча", "встречи", "CSTO"]
+
+
+@settings(max_examples=150)
+@given(
+    text=st.lists(st.sampled_from([*_WORDS, ",", ".", "the"]), max_size=25).map(" ".join),
+    query=st.sampled_from(
+        ["meeting", "=meetings", "meet*", "Minsk meeting", '"security meeting"', '"csto meet*"', "встреча",
+         "secure OR Minsk", "meeting NOT Minsk", '"the meeting"']
+    ),
+)  # fmt: skip
+def test_highlights_skip_words_no_term_can_start_at(text: str, query: str) -> None:
+    from cstonews import query as q
+
+    assert list(q._spans(query, text)) == _spans_trying_every_term_everywhere(query, text)
