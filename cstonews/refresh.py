@@ -317,10 +317,10 @@ def made(groups: list[list[identity.Item]], data: dict[int, bytes], prefix: str)
 class _Writer:
     """Releases written to the index, each with a rowid of its own.
 
-    Written `whole` (every release of the index), each gets its id as it is written: the
-    plain id if no release before had it, else with its suffix; `finish` then gives its
-    suffix to the first of each plain id that came again. Otherwise `_settle_ids` gives
-    the ids of the plain ids written, once they are all there.
+    Written `whole` (every release of the index), a release whose plain id no release
+    before had takes it as it is written, which is its id unless another comes with it;
+    `finish` has `_settle_ids` settle the plain ids that came again. This spares
+    rewriting every row to settle every plain id, as a refresh does for those it wrote.
     """
 
     def __init__(self, db: sqlite3.Connection, whole: bool = False) -> None:
@@ -345,7 +345,7 @@ class _Writer:
             if not rowid:
                 rowid = self.next_rowid
                 self.next_rowid += 1
-                rows.append((rowid, self._id(rowid, r.row[0], r.row[1]), *r.row))
+                rows.append((rowid, self._id(rowid, r.row[0]), *r.row))
                 names += [(rowid, *n) for n in r.names]
                 texts.append((rowid, *r.text))
             plains.add(r.row[0])
@@ -357,19 +357,17 @@ class _Writer:
         self.db.executemany("INSERT INTO named VALUES(?, ?, ?, ?)", names)
         return texts, sorted(members), plains
 
-    def _id(self, rowid: int, plain: str, suffix: str) -> str:
-        if self.seen is None:
+    def _id(self, rowid: int, plain: str) -> str:
+        if self.seen is None or plain in self.seen:
+            if self.seen is not None:
+                self.again.add(plain)
             return f"{_TEMP_ID}{rowid}"
-        if plain in self.seen:
-            self.again.add(plain)
-            return f"{plain}-{suffix}"
         self.seen.add(plain)
         return plain
 
     def finish(self) -> None:
-        self.db.executemany(
-            "UPDATE releases SET id = plain || '-' || suffix WHERE id = ?", [(p,) for p in sorted(self.again)]
-        )
+        if self.again:
+            _settle_ids(self.db, self.again)
 
 
 def _data(db: sqlite3.Connection, groups: list[list[identity.Item]]) -> dict[int, bytes]:
