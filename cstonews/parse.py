@@ -85,7 +85,8 @@ _GENRE = re.compile(
     r"(?i)^(?:the\s+)?(?:interview|answers|speech|statement|address|remarks|greetings|message|"
     r"интервью|ответы|выступление|заявление|обращение|приветствие)\b"
 )
-_SPEECH_OPENING = re.compile(r"^(?:[-–—]\s*|\d{1,2}[.)]\s+)\S.*\?$|^(?:Dear|Уважаем\w*)\b.*!$")
+# What opens the text under an interview's or a speech's title: a question, a salutation.
+_QUESTION_OR_SALUTATION = re.compile(r"^(?:[-–—]\s*|\d{1,2}[.)]\s+)\S.*\?$|^(?:Dear|Уважаем\w*)\b.*!$")
 
 # `\+?\d` spelled so that the pattern opens with a set (`+` or a digit): `re` then skips to
 # those in C instead of trying a match at every character. After a `+`, a digit must follow.
@@ -505,7 +506,7 @@ def _title_score(lines: list[_Line], i: int, after: int, sentence: bool = False)
     if i == 0 or _ends_sentence(prev) or _DATE_ONLY.fullmatch(prev):
         score += 0.1
     # `Interview of ...` over `— What ...?`, `Speech ...` over `Dear colleagues!`
-    score += 0.4 if _GENRE.match(ln.text) else 0.2 if _SPEECH_OPENING.match(following[0]) else 0
+    score += 0.4 if _GENRE.match(ln.text) else 0.2 if _QUESTION_OR_SALUTATION.match(following[0]) else 0
     if _is_caps(ln.text):
         score -= 0.5
     if len(ln.text) > 250:
