@@ -59,7 +59,8 @@ def _open_end(text: str) -> bool:
 
 def words(text: str) -> str:
     """`text` normalised for comparison: its words, look-alikes and case folded."""
-    return " ".join(_WORD.findall(fold_lookalikes(text).casefold()))
+    # ASCII holds no look-alike, and folds its case as it lowers it.
+    return _WORD.joined(text.lower() if text.isascii() else fold_lookalikes(text).casefold())
 
 
 def digest(key: str) -> int:
@@ -120,19 +121,20 @@ class Item:
     # `keys(self)`, kept with the item as the index stores it (not compared).
     stored_keys: tuple[tuple[int, bool], ...] = field(default=(), compare=False, repr=False)
 
-    def to_list(self) -> list[Any]:
-        """The item as the index stores it (JSON), its keys included."""
+    def to_list(self, item_keys: list[tuple[int, bool]] | None = None) -> list[Any]:
+        """The item as the index stores it (JSON: tuples as arrays, flags as 0 and 1), its
+        keys (`keys(self)`, if not given) included."""
         return [
             self.ref, self.kind, self.source, self.ord, self.date, self.precision, self.title,
-            list(self.paras), [int(m) for m in self.marks], self.lead, self.opening,
-            int(self.open_end), int(self.cut), self.size, self.saved, list(self.attachments), self.slug,
-            int(self.stamped), [[k, int(h)] for k, h in keys(self)],
+            self.paras, [int(m) for m in self.marks], self.lead, self.opening, int(self.open_end),
+            int(self.cut), self.size, self.saved, self.attachments, self.slug, int(self.stamped),
+            [[k, int(h)] for k, h in (keys(self) if item_keys is None else item_keys)],
         ]  # fmt: skip
 
     @classmethod
     def from_list(cls, v: list[Any]) -> Item:
         return cls(
-            v[0], v[1], v[2], v[3], v[4], v[5], v[6], tuple(v[7]), tuple(bool(m) for m in v[8]),
+            v[0], v[1], v[2], v[3], v[4], v[5], v[6], tuple(v[7]), tuple(map(bool, v[8])),
             v[9], v[10], bool(v[11]), bool(v[12]), v[13], v[14], tuple(v[15]), v[16], bool(v[17]),
             tuple((k, bool(h)) for k, h in v[18]),
         )  # fmt: skip

@@ -90,14 +90,14 @@ def items_of(page: PageReading, saved: int) -> list[StoredItem]:
             continue
         # Teasers' lists are cached, as the same teasers recur; an article is its page's own.
         make = _teaser_list if r.kind == "teaser" else _item_list
-        stored_item = make(
+        stored_item, item_keys = make(
             r.kind, r.title, r.lead, tuple(r.body), r.date, r.date_precision, r.date_source,
             tuple(r.attachments), cut and r.kind == "article", _slug(r.id),
-        ).copy()  # fmt: skip
-        stored_item[2:4] = [page.source, n]
-        stored_item[_SAVED] = saved
-        ident = _json(stored_item[1:])
-        out.append(StoredItem(n, r.kind, ident, stored(r), [(k, bool(h)) for k, h in stored_item[-1]]))
+        )  # fmt: skip
+        stored_item = stored_item[1:]  # a copy (the cached list stays as it is), without the ref
+        stored_item[1:3] = [page.source, n]
+        stored_item[_SAVED - 1] = saved
+        out.append(StoredItem(n, r.kind, _json(stored_item), stored(r), item_keys))
     return out
 
 
@@ -115,14 +115,16 @@ def _item_list(
     attachments: tuple[str, ...],
     cut: bool,
     slug: str | None,
-) -> list[Any]:
+) -> tuple[list[Any], list[tuple[int, bool]]]:
     """An item as the index stores it (`Item.to_list`), but for its page, its place on it
-    and when it was saved, which the caller fills in (its keys do not depend on them)."""
+    and when it was saved, which the caller fills in (its keys do not depend on them);
+    and its keys."""
     it = identity.item_of(
         kind, title=title, lead=lead, body=body, date=date, precision=precision, date_source=date_source,
         attachments=attachments, cut=cut, slug=slug,
     )  # fmt: skip
-    return it.to_list()
+    item_keys = identity.keys(it)
+    return it.to_list(item_keys), item_keys
 
 
 _teaser_list = lru_cache(maxsize=1024)(_item_list)

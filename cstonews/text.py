@@ -41,12 +41,24 @@ class WordFinder:
 
     def findall(self, text: str) -> list[str]:
         if not text.isascii():
-            for c in self._PUNCTUATION:
-                if c in text:
-                    text = text.replace(c, " ")
+            text = self._spaced(text)
             if not text.isascii():
                 return self.pattern.findall(text)
         return text.encode().translate(self.table).decode().split()
+
+    def joined(self, text: str) -> str:
+        """`" ".join(self.findall(text))`, without a string for each word where it is ASCII."""
+        if not text.isascii():
+            text = self._spaced(text)
+            if not text.isascii():
+                return " ".join(self.pattern.findall(text))
+        return b" ".join(text.encode().translate(self.table).split()).decode()
+
+    def _spaced(self, text: str) -> str:
+        for c in self._PUNCTUATION:
+            if c in text:
+                text = text.replace(c, " ")
+        return text
 
 
 _Trie = dict[str, "_Trie"]
@@ -128,17 +140,18 @@ def _fold_word(m: re.Match[str]) -> str:
 
 def fold_lookalikes(s: str) -> str:
     """Replace Cyrillic look-alike letters inside Latin words with the Latin letters."""
-    if not _CYRILLIC.search(s):
+    if not has_cyrillic(s):
         return s
     return _MIXED_WORD.sub(_fold_word, s)
 
 
 def has_cyrillic(s: str) -> bool:
-    return _CYRILLIC.search(s) is not None
+    # An ASCII string says so without being read (CPython keeps the flag).
+    return not s.isascii() and _CYRILLIC.search(s) is not None
 
 
 def is_mostly_cyrillic(s: str) -> bool:
-    if not _CYRILLIC.search(s):  # the common case, settled by one scan in C
+    if not has_cyrillic(s):  # the common case, settled by one scan in C
         return False
     cyr = len(_CYRILLIC.findall(s))
     lat = len(_LATIN.findall(s))

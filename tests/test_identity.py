@@ -4,11 +4,23 @@ from __future__ import annotations
 
 import itertools
 import random
+import re
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from cstonews.identity import Components, Item, cluster, components, item_of, keys, plain_id, suffix
+from cstonews.identity import (
+    Components,
+    Item,
+    cluster,
+    components,
+    item_of,
+    keys,
+    plain_id,
+    suffix,
+    words,
+)
+from cstonews.text import fold_lookalikes
 
 _refs = itertools.count(1)
 
@@ -18,6 +30,14 @@ BODY = [
     "The parties discussed cooperation in the field of collective security and the fight against terrorism.",
     "The ambassadors noted the importance of joint exercises of the Collective Rapid Reaction Forces.",
 ]
+
+
+@given(
+    st.text(st.sampled_from(list("aZ9_ .,'\u201c\u2014\u00a0ЖёСсßİ\u0301")), max_size=40)
+    | st.text(max_size=30)
+)
+def test_words_are_the_words_of_the_folded_text(text: str) -> None:
+    assert words(text) == " ".join(re.findall(r"\w+", fold_lookalikes(text).casefold()))
 
 
 def art(

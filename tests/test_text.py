@@ -25,6 +25,12 @@ def test_word_finder_finds_what_its_pattern_finds(pattern: str, text: str) -> No
     assert WordFinder(pattern).findall(text) == re.findall(pattern, text)
 
 
+@pytest.mark.parametrize("pattern", [r"\w+", r"[^\W_]+"])
+@given(text=st.text(_CHARS, max_size=60) | st.text(max_size=30))
+def test_word_finder_joins_what_it_finds(pattern: str, text: str) -> None:
+    assert WordFinder(pattern).joined(text) == " ".join(re.findall(pattern, text))
+
+
 def test_word_finder_on_an_english_sentence() -> None:
     words = WordFinder(r"\w+").findall("The CSTO’s “Channel” — in 2019, U.S.\u00a0ships_ok.")
     assert words == ["The", "CSTO", "s", "Channel", "in", "2019", "U", "S", "ships_ok"]
