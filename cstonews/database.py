@@ -240,6 +240,44 @@ def _version(db: sqlite3.Connection) -> str | None:
     return row[0] if row else None
 
 
+@contextmanager
+def checkpoints_aside(db: sqlite3.Connection, every: float = 0.5) -> Iterator[None]:
+    """While a long write goes on, the write-ahead log is copied into the index file by a
+    thread with a connection of its own, every `every` seconds, rather than by `db` at its
+    commits: there the copy and its waits for the disk held up the writer, and the worker
+    processes waiting for it to take what they had made."""
+    import threading
+
+    path = db.execute("PRAGMA database_list").fetchone()[2]
+    if not path:  # in memory: no log
+        yield
+        return
+    stop = threading.Event()
+
+    def run() -> None:
+        try:
+            other = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+        except sqlite3.Error:
+            return  # the log then grows until `db` copies it, after the write
+        try:
+            while not stop.wait(every):
+                with suppress(sqlite3.Error):  # busy: the next turn tries again
+                    other.execute("PRAGMA wal_checkpoint(PASSIVE)")
+        finally:
+            other.close()
+
+    db.execute("PRAGMA wal_autocheckpoint=0")
+    thread = threading.Thread(target=run, daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        thread.join()
+        with suppress(sqlite3.Error):  # a failure of `db` is already on its way up
+            db.execute("PRAGMA wal_autocheckpoint=1000")  # SQLite's default
+
+
 def cores() -> int:
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
 

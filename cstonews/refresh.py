@@ -15,6 +15,7 @@ import json
 import sqlite3
 from array import array
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
@@ -25,6 +26,7 @@ from cstonews import identity, workers
 from cstonews.database import (
     ITEM_INDEXES,
     RELEASE_INDEXES,
+    checkpoints_aside,
     cores,
     drop_indexes,
     execute_all,
@@ -43,6 +45,7 @@ BULK_MIN = 2000
 BATCH = 1000
 RELEASE_BATCH = 1000  # items clustered and written at a time by the release build
 RELEASE_AHEAD = 2  # batches per worker in flight
+RELEASE_COMMIT = 10  # batches a first index's release build writes in a transaction
 _TEMP_ID = "\x00"  # a release's id until `_settle_ids` gives it its own
 _FTS_INSERT = (
     f"INSERT INTO fts(rowid, {', '.join(FTS_COLUMNS)}) VALUES(?{', CAST(? AS TEXT)' * len(FTS_COLUMNS)})"
@@ -99,6 +102,7 @@ def apply(db: sqlite3.Connection, root: Path, found: Scan, progress: Progress | 
     db.execute("BEGIN IMMEDIATE")
     pool: workers.Workers | None = None
     builders: workers.Workers | None = None
+    aside = ExitStack()
     try:
         old: dict[str, tuple[int, int, int, int]] = {}
         any_files = False
@@ -118,6 +122,7 @@ def apply(db: sqlite3.Connection, root: Path, found: Scan, progress: Progress | 
         if bulk:
             db.execute("INSERT OR REPLACE INTO meta VALUES('releases', 'owed')")
             drop_indexes(db, ITEM_INDEXES)
+            aside.enter_context(checkpoints_aside(db))
         if progress:
             progress(0, total)
         touched = _Touched(track=not bulk)
@@ -186,6 +191,7 @@ def apply(db: sqlite3.Connection, root: Path, found: Scan, progress: Progress | 
         for started in (pool, builders):
             if started is not None:
                 started.close()
+        aside.close()
     return report
 
 
@@ -421,7 +427,8 @@ def regroup(db: sqlite3.Connection, prefix: str, touched: _Touched) -> None:
 
 def build_all(db: sqlite3.Connection, prefix: str, pool: workers.Workers | None = None) -> None:
     """Every release from every item: the components of all items, each clustered (by
-    the `pool`'s workers, which read the items as the index has committed them)."""
+    the `pool`'s workers, which read the items as the index has committed them, while
+    this process commits what they made as it goes: the releases stay owed until made)."""
     db.execute("DELETE FROM releases")
     db.execute("DELETE FROM named")
     db.execute("DELETE FROM fts")
@@ -438,12 +445,19 @@ def build_all(db: sqlite3.Connection, prefix: str, pool: workers.Workers | None 
         " GROUP BY key HAVING count(*) > 1 AND min(hub) = 0"
     ):
         comps.join(first, map(int, items.split(",")))
-    ids = array("q", (i for (i,) in db.execute("SELECT id FROM items ORDER BY id")))
+    # The ids from an index of the table: the table itself is most of the index's bytes.
+    ids = array("q", sorted(i for (i,) in db.execute("SELECT id FROM items INDEXED BY items_file")))
     source = db if pool is None else db.execute("PRAGMA database_list").fetchone()[2]
     build = partial(_build_part, source, prefix)
     writer = _Writer(db, whole=True)
-    for part in workers.in_order(pool, build, _batches(comps.each(ids)), RELEASE_AHEAD):
+    parts = workers.in_order(pool, build, _batches(comps.each(ids)), RELEASE_AHEAD)
+    for n, part in enumerate(parts, 1):
         _write_batch(db, writer, part)
+        if pool is not None and n % RELEASE_COMMIT == 0:
+            # The log is then copied into the index file as the build goes (see
+            # `checkpoints_aside`), not all of it at the end, with every core but one idle.
+            db.execute("COMMIT")
+            db.execute("BEGIN IMMEDIATE")
     writer.finish()
     db.execute("INSERT INTO fts(fts, rank) VALUES('automerge', 4)")
     execute_all(db, RELEASE_INDEXES)

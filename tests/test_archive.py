@@ -8,6 +8,7 @@ import os
 import re
 import shutil
 import sqlite3
+import time
 from datetime import date
 from pathlib import Path
 
@@ -588,3 +589,26 @@ def test_only_sqlites_reports_of_a_damaged_file_count_as_a_damaged_index(
     found = as_damage(error)
     assert (found is not None) == damage
     assert found is None or found.exit_code == 3
+
+
+def test_a_long_write_has_its_log_copied_by_a_thread_of_its_own(tmp_path: Path) -> None:
+    """While a first index writes, another connection copies the write-ahead log into the
+    index file; the writer's own copying comes back after."""
+    from cstonews.database import checkpoints_aside
+
+    db = sqlite3.connect(tmp_path / "t.db", isolation_level=None)
+    db.execute("PRAGMA journal_mode=WAL")
+    db.execute("CREATE TABLE t(x)")
+    with checkpoints_aside(db, every=0.01):
+        assert db.execute("PRAGMA wal_autocheckpoint").fetchone() == (0,)
+        db.execute("BEGIN IMMEDIATE")
+        db.executemany("INSERT INTO t VALUES(?)", [("x" * 1000,)] * 2000)
+        db.execute("COMMIT")
+        size = os.path.getsize(tmp_path / "t.db")
+        for _ in range(500):  # until the thread has copied the rows into the file
+            if os.path.getsize(tmp_path / "t.db") > size + 1_000_000:
+                break
+            time.sleep(0.01)
+        assert os.path.getsize(tmp_path / "t.db") > size + 1_000_000
+    assert db.execute("PRAGMA wal_autocheckpoint").fetchone() == (1000,)
+    assert db.execute("SELECT count(*) FROM t").fetchone() == (2000,)
