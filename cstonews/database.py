@@ -245,7 +245,9 @@ def checkpoints_aside(db: sqlite3.Connection, every: float = 0.5) -> Iterator[No
     """While a long write goes on, the write-ahead log is copied into the index file by a
     thread with a connection of its own, every `every` seconds, rather than by `db` at its
     commits: there the copy and its waits for the disk held up the writer, and the worker
-    processes waiting for it to take what they had made."""
+    processes waiting for it to take what they had made. `db` still checkpoints once the
+    log reaches 64 MB, which then has little left to copy, so that the log starts again
+    from its beginning rather than grow for the whole write."""
     import threading
 
     path = db.execute("PRAGMA database_list").fetchone()[2]
@@ -266,7 +268,7 @@ def checkpoints_aside(db: sqlite3.Connection, every: float = 0.5) -> Iterator[No
         finally:
             other.close()
 
-    db.execute("PRAGMA wal_autocheckpoint=0")
+    db.execute("PRAGMA wal_autocheckpoint=4096")  # pages of 16 KB
     thread = threading.Thread(target=run, daemon=True)
     thread.start()
     try:
