@@ -28,7 +28,7 @@ MAX_PAGE_BYTES = 4 * 1024 * 1024
 # Reading in parallel pays for its worker processes from this many files on.
 PARALLEL_MIN = 300
 CHUNK = 16  # pages a worker is given at a time
-AHEAD = 12  # chunks per worker in flight: enough to keep workers busy, and memory flat
+AHEAD = 12  # chunks per worker in flight: work for a quarter second while the main process commits
 
 
 # Tuples rather than dataclasses: workers send every page's rows to the main process,
