@@ -240,6 +240,11 @@ def _version(db: sqlite3.Connection) -> str | None:
     return row[0] if row else None
 
 
+def file_of(db: sqlite3.Connection) -> str:
+    """The path of the index file `db` is open on; "" for an index in memory."""
+    return str(db.execute("PRAGMA database_list").fetchone()[2])
+
+
 @contextmanager
 def checkpoints_aside(db: sqlite3.Connection, every: float = 0.5) -> Iterator[None]:
     """While a long write goes on, the write-ahead log is copied into the index file by a
@@ -250,7 +255,7 @@ def checkpoints_aside(db: sqlite3.Connection, every: float = 0.5) -> Iterator[No
     from its beginning rather than grow for the whole write."""
     import threading
 
-    path = db.execute("PRAGMA database_list").fetchone()[2]
+    path = file_of(db)
     if not path:  # in memory: no log
         yield
         return

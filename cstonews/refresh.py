@@ -30,6 +30,7 @@ from cstonews.database import (
     cores,
     drop_indexes,
     execute_all,
+    file_of,
     sort_in_threads,
 )
 from cstonews.problems import PageWarning
@@ -131,7 +132,7 @@ def apply(db: sqlite3.Connection, root: Path, found: Scan, progress: Progress | 
         # releases in others, from the items it has committed. Those are started now,
         # while this process is small: forked later, they would copy the memory that
         # reading the pages leaves behind here as soon as they reuse it.
-        if bulk and cores() >= 2 and db.execute("PRAGMA database_list").fetchone()[2]:
+        if bulk and cores() >= 2 and file_of(db):
             builders = workers.start(cores(), now=True)
             pool = workers.start(cores())
         for p in gone:
@@ -447,7 +448,7 @@ def build_all(db: sqlite3.Connection, prefix: str, pool: workers.Workers | None 
         comps.join(first, map(int, items.split(",")))
     # The ids from an index of the table: the table itself is most of the index's bytes.
     ids = array("q", sorted(i for (i,) in db.execute("SELECT id FROM items INDEXED BY items_file")))
-    source = db if pool is None else db.execute("PRAGMA database_list").fetchone()[2]
+    source = db if pool is None else file_of(db)
     build = partial(_build_part, source, prefix)
     writer = _Writer(db, whole=True)
     parts = workers.in_order(pool, build, _batches(comps.each(ids)), RELEASE_AHEAD)
