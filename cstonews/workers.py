@@ -11,11 +11,13 @@ from __future__ import annotations
 import os
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import Executor
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from cstonews.errors import Failure
+
+if TYPE_CHECKING:  # the pool's module (and logging, which it loads) only where a pool starts
+    from concurrent.futures import Executor
 
 J = TypeVar("J")
 R = TypeVar("R")
