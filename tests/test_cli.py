@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 import re
 import shutil
 import subprocess
@@ -340,6 +341,27 @@ def test_start_up_imports_no_heavy_module() -> None:
     code = "import sys, cstonews.cli; print(sorted(m for m in ('rich', 'sqlite3', 'dateutil', 'pydantic', 'cstonews.parse') if m in sys.modules))"
     r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert r.stdout.strip() == "[]"
+
+
+def test_a_read_command_on_an_index_up_to_date_loads_no_indexing_machinery(tmp_path: Path) -> None:
+    root = tmp_path / "pages"
+    _many_pages(root, 3)
+    env = {**os.environ, "CSTONEWS_CACHE_DIR": str(tmp_path / "cache")}
+    base = [sys.executable, "-m", "cstonews", "--archive", str(root)]
+    subprocess.run([*base, "index"], env=env, check=True, capture_output=True)
+    heavy = ("concurrent.futures", "multiprocessing", "logging", "cstonews.parse", "orjson")
+    code = (
+        "import sys; from cstonews.__main__ import main; sys.argv = ['cstonews', *sys.argv[1:]]; rc = main(); "
+        f"print(sorted(m for m in {heavy!r} if m in sys.modules)); sys.exit(rc)"
+    )
+    r = subprocess.run(
+        [sys.executable, "-c", code, "--archive", str(root), "list", "-f", "ids"],
+        env=env, capture_output=True, text=True,
+    )  # fmt: skip
+    assert r.returncode == 0, r.stderr
+    ids, loaded = r.stdout.strip().rsplit("\n", 1)
+    assert len(ids.split()) == 3
+    assert loaded == "[]"
 
 
 def _many_pages(root: Path, n: int) -> None:
